@@ -1,0 +1,44 @@
+// Every error a user can meet has a stable code and a plain message. Codes
+// are part of the report contract (failures[].code): add, never rename.
+export const ERROR_CODES = {
+  E_IO: 'The file could not be read',
+  E_NOT_FOUND: 'The path does not exist',
+  E_ZIP_CORRUPT: 'The zip archive is corrupt or truncated',
+  E_ZIP_ENCRYPTED: 'The zip member is encrypted; its content cannot be read',
+  E_ZIP_UNSUPPORTED: 'The zip member uses a compression method tamis cannot read',
+  E_TAR_CORRUPT: 'The tar archive is corrupt or truncated',
+  E_GZIP_CORRUPT: 'The gzip stream is corrupt or truncated',
+  E_MBOX_CORRUPT: 'The mailbox could not be split into messages',
+  E_EMAIL_INVALID: 'The file does not parse as an email message',
+  E_PDF_INVALID: 'The PDF is corrupt, truncated or not a PDF',
+  E_PDF_ENCRYPTED: 'The PDF is encrypted with a password; its text cannot be read',
+  E_OOXML_INVALID: 'The Office (OOXML) document is corrupt',
+  E_TEXT_DECODE: 'The text could not be decoded',
+  E_TOO_DEEP: 'Containers are nested deeper than the limit',
+  E_TOO_LARGE: 'The item is larger than the limit',
+  E_TIMEOUT: 'Parsing took longer than the limit; the worker was stopped',
+  E_WORKER_CRASH: 'The parser process crashed on this item',
+  E_EXTRACT: 'Extraction failed for an unexpected reason',
+  E_QUERY: 'The search query is not valid',
+  E_DB_OPEN: 'The store could not be opened',
+  E_USAGE: 'The command line is not valid',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The one processing error type: ingestors throw it, the pipeline records it. */
+export class TamisError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+    super(detail ? `${ERROR_CODES[code]}: ${detail}` : ERROR_CODES[code], options);
+    this.code = code;
+    this.name = 'TamisError';
+  }
+}
+
+/** Turn anything thrown into a code + message, without losing the original text. */
+export function toFailure(err: unknown, fallback: ErrorCode = 'E_EXTRACT'): { code: ErrorCode; message: string } {
+  if (err instanceof TamisError) return { code: err.code, message: err.message };
+  const text = err instanceof Error ? err.message : String(err);
+  return { code: fallback, message: `${ERROR_CODES[fallback]}: ${text.slice(0, 500)}` };
+}
