@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   E_OOXML_INVALID: 'The Office (OOXML) document is corrupt',
   E_TEXT_DECODE: 'The text could not be decoded',
   E_TOO_DEEP: 'Containers are nested deeper than the limit',
+  E_RECURSIVE: 'The container holds a copy of itself (or of a container around it)',
+  E_UNREADABLE_ENTRY: 'The walk met something that is not a regular file or folder (socket, device, broken link)',
   E_TOO_LARGE: 'The item is larger than the limit',
   E_TIMEOUT: 'Parsing took longer than the limit; the worker was stopped',
   E_WORKER_CRASH: 'The parser process crashed on this item',

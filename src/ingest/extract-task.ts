@@ -1,0 +1,77 @@
+// What a worker thread does for one item: read the bytes, hash them, keep
+// them in the blob store, pick an ingestor, extract, and store each child's
+// bytes so the main thread only ever passes hashes around.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { TamisError, toFailure } from '../core/errors.ts';
+import type { Metadata } from '../core/types.ts';
+import type { BlobStore } from '../store/blobs/blob-store.ts';
+import type { ChildRecord } from '../store/store.ts';
+import { pickIngestor } from './registry.ts';
+import { sniff } from './sniff.ts';
+
+export interface ExtractRequest {
+  source: { path: string } | { sha256: string };
+  name: string;
+  maxTextChars: number;
+}
+
+export interface ExtractResponse {
+  sha256: string;
+  size: number;
+  mime: string;
+  ingestor: string | null;
+  title: string | null;
+  date: string | null;
+  text: string;
+  meta: Metadata;
+  children: ChildRecord[];
+  warnings: { code: string; message: string; member?: string }[];
+  error: { code: string; message: string } | null;
+}
+
+export const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+async function readSource(source: ExtractRequest['source'], blobs: BlobStore): Promise<Uint8Array> {
+  try {
+    return 'path' in source ? await readFile(source.path) : await blobs.get(source.sha256);
+  } catch (err) {
+    throw new TamisError('E_IO', (err as Error).message);
+  }
+}
+
+export async function runExtract(req: ExtractRequest, blobs: BlobStore): Promise<ExtractResponse> {
+  const bytes = await readSource(req.source, blobs);
+  const sha256 = 'sha256' in req.source ? req.source.sha256 : sha256Of(bytes);
+  if ('path' in req.source) await blobs.put(sha256, bytes);
+  const { mime, ext } = sniff(bytes, req.name);
+  const ingestor = pickIngestor(mime, ext);
+  const res: ExtractResponse = {
+    sha256, size: bytes.length, mime, ingestor: ingestor?.name ?? null, title: null, date: null,
+    text: '', meta: {}, children: [], warnings: [], error: null,
+  };
+  if (!ingestor) return res;
+  try {
+    const out = await ingestor.extract({ bytes, name: req.name, ext, mime });
+    res.mime = out.mime ?? mime;
+    res.title = out.title ?? null;
+    res.date = out.date ?? null;
+    res.meta = out.meta;
+    res.warnings = out.warnings ?? [];
+    let text = out.text ?? '';
+    if (text.length > req.maxTextChars) {
+      text = text.slice(0, req.maxTextChars);
+      res.meta = { ...res.meta, textTruncatedAt: req.maxTextChars };
+    }
+    res.text = text;
+    for (const child of out.children) {
+      const childSha = sha256Of(child.bytes);
+      await blobs.put(childSha, child.bytes);
+      res.children.push({ name: child.name, role: child.role, sha256: childSha, size: child.bytes.length, meta: child.meta ?? {} });
+    }
+  } catch (err) {
+    res.error = toFailure(err);
+    res.children = [];
+  }
+  return res;
+}

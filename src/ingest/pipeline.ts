@@ -1,0 +1,183 @@
+// The ingest job: walk the inputs, extract every item in the worker pool,
+// record each result in one store transaction, then descend into children.
+// Idempotent by construction (items are keyed by SHA-256, occurrences by
+// path), so a killed run is resumed by running it again; the inputs ledger
+// only saves re-reading files that were already finished.
+import { availableParallelism } from 'node:os';
+import { TamisError, toFailure } from '../core/errors.ts';
+import type { BlobStore } from '../store/blobs/blob-store.ts';
+import type { ChildRecord, FailureRecord, InputRecord, Occurrence, Role, Store } from '../store/store.ts';
+import type { ExtractRequest, ExtractResponse } from './extract-task.ts';
+import { kindOf } from './kind.ts';
+import { WorkerPool } from './worker-pool.ts';
+import { walkInputs } from './walk.ts';
+import { IngestStats } from './ingest-stats.ts';
+
+export interface IngestOptions {
+  store: Store;
+  blobs: BlobStore;
+  inputs: string[];
+  workers?: number;
+  maxDepth?: number;
+  timeoutMs?: number;
+  maxTextChars?: number;
+  onProgress?: (stats: IngestStats) => void;
+}
+
+interface Job {
+  input: InputTracker;
+  path: string;
+  name: string;
+  role: Role;
+  sha256: string | null;
+  parentSha256: string | null;
+  parentPath: string | null;
+  depth: number;
+  /** SHA-256 of every container above, to stop a zip that holds itself. */
+  ancestors: string[];
+}
+
+interface InputTracker { record: InputRecord; pending: number; sha256: string | null }
+
+const MEMBER_SEP = '!/';
+
+export async function ingest(options: IngestOptions): Promise<IngestStats> {
+  const { store, blobs } = options;
+  const maxDepth = options.maxDepth ?? 32;
+  const stats = new IngestStats();
+  const { files, problems } = await walkInputs(options.inputs);
+  for (const p of problems) {
+    await store.recordFailure({ path: p.path, sha256: null, code: p.code, message: `${p.message}` });
+    stats.failure(p.code);
+  }
+  stats.inputsTotal = files.length;
+  stats.inputBytesTotal = files.reduce((n, f) => n + f.size, 0);
+
+  const pool = new WorkerPool<ExtractRequest, ExtractResponse>({
+    script: new URL('./extract-worker.ts', import.meta.url),
+    size: Math.max(1, options.workers ?? availableParallelism()),
+    timeoutMs: options.timeoutMs ?? 120_000,
+    workerData: { blobRoot: blobs.location },
+    resourceLimits: { maxOldGenerationSizeMb: 4096 },
+  });
+  const maxTextChars = options.maxTextChars ?? 20_000_000;
+  const stack: Job[] = [];
+  let nextFile = 0;
+  let inFlight = 0;
+  const limit = pool.size * 2;
+
+  const done = async (job: Job) => {
+    if (--job.input.pending === 0) {
+      await store.markInputDone(job.input.record, job.input.sha256);
+      stats.inputDone(job.input.record.size);
+    }
+  };
+
+  const failAt = async (job: Job, code: string, message: string, sha256: string | null = job.sha256) => {
+    await store.recordFailure({ path: job.path, sha256, code, message });
+    stats.failure(code);
+  };
+
+  const descend = async (job: Job, sha256: string, children: ChildRecord[]) => {
+    for (const c of [...children].reverse()) {
+      const path = job.path + MEMBER_SEP + c.name;
+      const child: Job = {
+        input: job.input, path, name: c.name, role: c.role, sha256: c.sha256,
+        parentSha256: sha256, parentPath: job.path, depth: job.depth + 1, ancestors: [...job.ancestors, sha256],
+      };
+      if (child.depth > maxDepth) {
+        await failAt(child, 'E_TOO_DEEP', `depth ${child.depth} is over the limit of ${maxDepth}`);
+      } else if (child.ancestors.includes(c.sha256)) {
+        await failAt(child, 'E_RECURSIVE', 'member is byte-identical to a container that holds it');
+      } else {
+        job.input.pending++;
+        stack.push(child);
+      }
+    }
+  };
+
+  const occurrenceOf = (job: Job, sha256: string, mime: string, ingestor: string | null): Occurrence => ({
+    path: job.path, sha256, parentSha256: job.parentSha256, parentPath: job.parentPath,
+    role: job.role, kind: kindOf(job.role, mime, ingestor), name: job.name,
+  });
+
+  const handle = async (job: Job) => {
+    const known = job.sha256 ? await store.knownItem(job.sha256) : undefined;
+    if (known) {
+      await store.recordOccurrence(occurrenceOf(job, known.sha256, known.mime, known.ingestor), []);
+      stats.occurrence(false, 0);
+      await descend(job, known.sha256, known.children);
+      return;
+    }
+    const source = job.sha256 ? { sha256: job.sha256 } : { path: job.input.record.absPath };
+    let res: ExtractResponse;
+    try {
+      res = await pool.run({ source, name: job.name, maxTextChars });
+    } catch (err) {
+      const f = toFailure(err);
+      await failAt(job, f.code, f.message);
+      return;
+    }
+    if (job.depth === 0) job.input.sha256 = res.sha256;
+    const again = await store.knownItem(res.sha256);
+    if (again) {
+      await store.recordOccurrence(occurrenceOf(job, again.sha256, again.mime, again.ingestor), []);
+      stats.occurrence(false, 0);
+      await descend(job, again.sha256, again.children);
+      return;
+    }
+    const failures: FailureRecord[] = [];
+    if (res.error) failures.push({ path: job.path, sha256: res.sha256, code: res.error.code, message: res.error.message });
+    for (const w of res.warnings) {
+      failures.push({ path: w.member ? job.path + MEMBER_SEP + w.member : job.path, sha256: null, code: w.code, message: w.message });
+    }
+    await store.recordExtraction({
+      sha256: res.sha256, size: res.size, mime: res.mime, ingestor: res.ingestor, title: res.title, date: res.date,
+      meta: res.meta, text: res.text, status: res.error ? 'failed' : 'done',
+      errorCode: res.error?.code ?? null, errorMessage: res.error?.message ?? null,
+    }, res.children, occurrenceOf(job, res.sha256, res.mime, res.ingestor), failures);
+    stats.occurrence(true, res.size, occurrenceOf(job, res.sha256, res.mime, res.ingestor).kind);
+    for (const f of failures) stats.failure(f.code);
+    await descend(job, res.sha256, res.children);
+  };
+
+  const nextJob = async (): Promise<Job | undefined> => {
+    if (stack.length) return stack.pop();
+    while (nextFile < files.length) {
+      const f = files[nextFile++]!;
+      const record: InputRecord = { path: f.path, absPath: f.absPath, size: f.size, mtimeMs: f.mtimeMs };
+      if (await store.inputDone(record)) { stats.inputSkipped(f.size); continue; }
+      return {
+        input: { record, pending: 1, sha256: null }, path: f.path, name: f.path.split('/').pop()!, role: 'file',
+        sha256: null, parentSha256: null, parentPath: null, depth: 0, ancestors: [],
+      };
+    }
+    return undefined;
+  };
+
+  const progressTimer = options.onProgress ? setInterval(() => options.onProgress!(stats), 200) : null;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const pump = async () => {
+        while (inFlight < limit) {
+          inFlight++; // counted before the await, so a concurrent pump cannot see an idle pipeline
+          const job = await nextJob();
+          if (!job) { inFlight--; break; }
+          handle(job)
+            .then(() => done(job))
+            .catch(reject)
+            .finally(() => { inFlight--; void pump(); });
+        }
+        if (inFlight === 0 && stack.length === 0 && nextFile >= files.length) resolve();
+      };
+      void pump().catch(reject);
+    });
+  } catch (err) {
+    throw err instanceof TamisError ? err : new TamisError('E_EXTRACT', (err as Error).message, { cause: err });
+  } finally {
+    if (progressTimer) clearInterval(progressTimer);
+    await pool.close();
+  }
+  options.onProgress?.(stats);
+  return stats;
+}

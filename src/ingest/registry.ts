@@ -1,0 +1,27 @@
+// Picks the ingestor for an item: every ingestor scores the sniffed MIME type
+// and extension, the highest positive score wins. No match is not an error:
+// the item is kept with its bytes and hash, only without extracted text.
+import type { Ingestor } from './ingestor.ts';
+import { zipIngestor } from './zip.ts';
+import { tarIngestor } from './tar.ts';
+import { mboxIngestor } from './mbox.ts';
+import { emailIngestor } from './email.ts';
+import { pdfIngestor } from './pdf.ts';
+import { ooxmlIngestor } from './ooxml.ts';
+import { htmlIngestor } from './html.ts';
+import { textIngestor } from './text.ts';
+
+export const INGESTORS: readonly Ingestor[] = [
+  emailIngestor, mboxIngestor, zipIngestor, tarIngestor,
+  pdfIngestor, ooxmlIngestor, htmlIngestor, textIngestor,
+];
+
+export function pickIngestor(mime: string, ext: string, ingestors: readonly Ingestor[] = INGESTORS): Ingestor | undefined {
+  let best: Ingestor | undefined;
+  let bestScore = 0;
+  for (const ing of ingestors) {
+    const s = ing.score({ mime, ext });
+    if (s > bestScore) { best = ing; bestScore = s; }
+  }
+  return best;
+}

@@ -1,0 +1,10 @@
+// Original bytes, content-addressed by SHA-256. Blobs are written once and
+// never modified: the evidence stays as it was received.
+export interface BlobStore {
+  /** Where blobs live, for worker threads that open the same store themselves. */
+  readonly location: string;
+  has(sha256: string): Promise<boolean>;
+  /** Store bytes whose SHA-256 the caller computed. Idempotent. */
+  put(sha256: string, bytes: Uint8Array): Promise<void>;
+  get(sha256: string): Promise<Uint8Array>;
+}

@@ -1,0 +1,159 @@
+// The embedded store: one SQLite file in WAL mode with a single writer (the
+// ingest main thread). Each extraction is one transaction, so a kill at any
+// moment leaves either all of an item or none of it.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { TamisError } from '../../core/errors.ts';
+import type { Kind } from '../../core/types.ts';
+import { toFtsQuery } from '../../search/fts-query.ts';
+import { migrate } from './schema.ts';
+import { reportRows } from './sqlite-report.ts';
+import type {
+  ChildRecord, CorpusCounts, FailureRecord, InputRecord, ItemRecord, KnownItem, Occurrence,
+  ReportItem, SearchHit, SearchOptions, Store,
+} from '../store.ts';
+
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(file: string, options: { readonly?: boolean } = {}) {
+    try {
+      if (!options.readonly) mkdirSync(dirname(file), { recursive: true });
+      this.db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    } catch (err) {
+      throw new TamisError('E_DB_OPEN', `${file}: ${(err as Error).message}`);
+    }
+    if (!options.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      migrate(this.db);
+    }
+    this.db.pragma('busy_timeout = 5000');
+    const db = this.db;
+    this.stmts = {
+      item: db.prepare('SELECT id, sha256, mime, ingestor, status FROM items WHERE sha256 = ?'),
+      children: db.prepare('SELECT name, role, sha256, size, meta FROM children WHERE parent_sha256 = ? ORDER BY ord'),
+      insertItem: db.prepare(`INSERT OR IGNORE INTO items
+        (sha256, size, mime, ingestor, title, date, meta, status, error_code, error_message, text_length, ingested_at)
+        VALUES (@sha256, @size, @mime, @ingestor, @title, @date, @meta, @status, @errorCode, @errorMessage, @textLength, @now)`),
+      insertChild: db.prepare(`INSERT OR IGNORE INTO children (parent_sha256, ord, name, role, sha256, size, meta)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      insertOcc: db.prepare(`INSERT OR IGNORE INTO occurrences (path, sha256, parent_sha256, parent_path, role, kind, name)
+        VALUES (@path, @sha256, @parentSha256, @parentPath, @role, @kind, @name)`),
+      insertFailure: db.prepare(`INSERT OR IGNORE INTO failures (path, sha256, code, message, recorded_at)
+        VALUES (@path, @sha256, @code, @message, @now)`),
+      insertFts: db.prepare('INSERT INTO items_fts (rowid, title, names, body) VALUES (?, ?, ?, ?)'),
+      ftsNames: db.prepare('SELECT names FROM items_fts WHERE rowid = ?'),
+      updateFtsNames: db.prepare('UPDATE items_fts SET names = ? WHERE rowid = ?'),
+      inputDone: db.prepare('SELECT 1 FROM inputs WHERE path = ? AND size = ? AND mtime_ms = ?'),
+      markInput: db.prepare(`INSERT OR REPLACE INTO inputs (path, abs_path, size, mtime_ms, sha256, finished_at)
+        VALUES (?, ?, ?, ?, ?, ?)`),
+    };
+  }
+
+  async knownItem(sha256: string): Promise<KnownItem | undefined> {
+    const row = this.stmts.item.get(sha256) as { sha256: string; mime: string; ingestor: string | null; status: 'done' | 'failed' } | undefined;
+    if (!row) return undefined;
+    const children = (this.stmts.children.all(sha256) as (Omit<ChildRecord, 'meta'> & { meta: string })[])
+      .map((c) => ({ ...c, meta: JSON.parse(c.meta) }));
+    return { sha256: row.sha256, mime: row.mime, ingestor: row.ingestor, status: row.status, children };
+  }
+
+  private addOccurrence(occ: Occurrence): void {
+    const inserted = this.stmts.insertOcc.run(occ).changes > 0;
+    if (!inserted) return;
+    // Keep every file name of an item searchable, whichever path met it first.
+    const row = this.stmts.item.get(occ.sha256) as { id: number } | undefined;
+    if (!row) return;
+    const current = this.stmts.ftsNames.get(row.id) as { names: string } | undefined;
+    if (current && !current.names.split('\n').includes(occ.name)) {
+      this.stmts.updateFtsNames.run(`${current.names}\n${occ.name}`, row.id);
+    }
+  }
+
+  private addFailures(failures: FailureRecord[], now: string): void {
+    for (const f of failures) this.stmts.insertFailure.run({ ...f, now });
+  }
+
+  private readonly writeExtraction = (item: ItemRecord, children: ChildRecord[], occ: Occurrence, failures: FailureRecord[]) => {
+    const now = new Date().toISOString();
+    const res = this.stmts.insertItem.run({
+      ...item, meta: JSON.stringify(item.meta), textLength: item.text.length, now,
+    });
+    if (res.changes > 0) {
+      const id = Number(res.lastInsertRowid);
+      this.stmts.insertFts.run(id, item.title ?? '', occ.name, item.text);
+      children.forEach((c, ord) => this.stmts.insertChild.run(item.sha256, ord, c.name, c.role, c.sha256, c.size, JSON.stringify(c.meta)));
+    }
+    this.addOccurrence(occ);
+    this.addFailures(failures, now);
+  };
+
+  async recordExtraction(item: ItemRecord, children: ChildRecord[], occ: Occurrence, failures: FailureRecord[]): Promise<void> {
+    this.db.transaction(this.writeExtraction)(item, children, occ, failures);
+  }
+
+  async recordOccurrence(occ: Occurrence, failures: FailureRecord[]): Promise<void> {
+    this.db.transaction(() => {
+      this.addOccurrence(occ);
+      this.addFailures(failures, new Date().toISOString());
+    })();
+  }
+
+  async recordFailure(failure: FailureRecord): Promise<void> {
+    this.addFailures([failure], new Date().toISOString());
+  }
+
+  async inputDone(input: InputRecord): Promise<boolean> {
+    return this.stmts.inputDone.get(input.path, input.size, input.mtimeMs) !== undefined;
+  }
+
+  async markInputDone(input: InputRecord, sha256: string | null): Promise<void> {
+    this.stmts.markInput.run(input.path, input.absPath, input.size, input.mtimeMs, sha256, new Date().toISOString());
+  }
+
+  async search(query: string, options: SearchOptions): Promise<{ hits: SearchHit[]; total: number }> {
+    const match = toFtsQuery(query);
+    const total = (this.db.prepare('SELECT count(*) AS n FROM items_fts WHERE items_fts MATCH ?').get(match) as { n: number }).n;
+    const rows = this.db.prepare(`
+      SELECT i.sha256, i.title,
+        snippet(items_fts, -1, '**', '**', '…', 16) AS snippet,
+        -bm25(items_fts, 5.0, 3.0, 1.0) AS score,
+        (SELECT path FROM occurrences o WHERE o.sha256 = i.sha256 ORDER BY o.path LIMIT 1) AS path,
+        (SELECT kind FROM occurrences o WHERE o.sha256 = i.sha256 ORDER BY o.path LIMIT 1) AS kind
+      FROM items_fts JOIN items i ON i.id = items_fts.rowid
+      WHERE items_fts MATCH ?
+      ORDER BY bm25(items_fts, 5.0, 3.0, 1.0), i.sha256
+      LIMIT ? OFFSET ?`).all(match, options.limit, options.offset ?? 0) as
+      { sha256: string; title: string | null; snippet: string; score: number; path: string; kind: Kind }[];
+    return { total, hits: rows.map((r) => ({ id: r.sha256, ...r, score: Math.round(r.score * 1000) / 1000 })) };
+  }
+
+  async counts(): Promise<CorpusCounts> {
+    const totals = this.db.prepare('SELECT count(*) AS items, coalesce(sum(size), 0) AS bytes FROM items').get() as { items: number; bytes: number };
+    const failed = (this.db.prepare('SELECT count(*) AS n FROM failures').get() as { n: number }).n;
+    const byKind: Record<string, number> = {};
+    for (const r of this.db.prepare(`SELECT kind, count(*) AS n FROM (
+        SELECT (SELECT kind FROM occurrences o WHERE o.sha256 = i.sha256 ORDER BY o.path LIMIT 1) AS kind FROM items i
+      ) GROUP BY kind ORDER BY kind`).all() as { kind: string; n: number }[]) byKind[r.kind ?? 'other'] = r.n;
+    const failuresByCode: Record<string, number> = {};
+    for (const r of this.db.prepare('SELECT code, count(*) AS n FROM failures GROUP BY code ORDER BY code').all() as { code: string; n: number }[]) {
+      failuresByCode[r.code] = r.n;
+    }
+    return { items: totals.items, bytes: totals.bytes, failed, byKind, failuresByCode };
+  }
+
+  reportItems(): AsyncIterable<ReportItem> {
+    return reportRows(this.db);
+  }
+
+  async failures(): Promise<FailureRecord[]> {
+    return this.db.prepare('SELECT path, sha256, code, message FROM failures ORDER BY path, code').all() as FailureRecord[];
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

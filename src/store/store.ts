@@ -1,0 +1,93 @@
+// The store behind every command. Two implementations share this interface
+// (SQLite embedded now, PostgreSQL for teams): callers never see SQL.
+// Async so a networked store fits the same shape.
+import type { Finding, Kind, Metadata, Verdict } from '../core/types.ts';
+
+export type ItemStatus = 'done' | 'failed';
+export type Role = 'file' | 'member' | 'attachment' | 'message';
+
+export interface ItemRecord {
+  sha256: string;
+  size: number;
+  mime: string;
+  ingestor: string | null;
+  title: string | null;
+  date: string | null;
+  meta: Metadata;
+  text: string;
+  status: ItemStatus;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+/** A child as its parent holds it: part of the parent's bytes, so intrinsic to the parent. */
+export interface ChildRecord {
+  name: string;
+  role: Role;
+  sha256: string;
+  size: number;
+  meta: Metadata;
+}
+
+/** One place an item was met: the same bytes at two paths are one item, two occurrences. */
+export interface Occurrence {
+  path: string;
+  sha256: string;
+  parentSha256: string | null;
+  parentPath: string | null;
+  role: Role;
+  kind: Kind;
+  name: string;
+}
+
+export interface FailureRecord {
+  path: string;
+  sha256: string | null;
+  code: string;
+  message: string;
+}
+
+export interface InputRecord {
+  path: string;
+  absPath: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface KnownItem {
+  sha256: string;
+  mime: string;
+  ingestor: string | null;
+  status: ItemStatus;
+  children: ChildRecord[];
+}
+
+export interface SearchOptions { limit: number; offset?: number }
+export interface SearchHit {
+  id: string; sha256: string; path: string; kind: Kind; title: string | null; snippet: string; score: number;
+}
+
+export interface ReportItem {
+  id: string; sha256: string; path: string; paths: string[]; parent: string | null; kind: Kind; mime: string;
+  size: number; title: string | null; date: string | null; verdict: Verdict; findings: Finding[];
+}
+
+export interface CorpusCounts { items: number; bytes: number; failed: number; byKind: Record<string, number>; failuresByCode: Record<string, number> }
+
+export interface Store {
+  /** The item if its extraction was already recorded (done or failed), with its children. */
+  knownItem(sha256: string): Promise<KnownItem | undefined>;
+  /** One atomic write: the item, its children, the occurrence, and its failures. */
+  recordExtraction(item: ItemRecord, children: ChildRecord[], occurrence: Occurrence, failures: FailureRecord[]): Promise<void>;
+  /** An occurrence of an item already extracted (plus failures met at that path). */
+  recordOccurrence(occurrence: Occurrence, failures: FailureRecord[]): Promise<void>;
+  /** A path that produced no item at all (unreadable file, too deep...). */
+  recordFailure(failure: FailureRecord): Promise<void>;
+  inputDone(input: InputRecord): Promise<boolean>;
+  markInputDone(input: InputRecord, sha256: string | null): Promise<void>;
+  search(query: string, options: SearchOptions): Promise<{ hits: SearchHit[]; total: number }>;
+  counts(): Promise<CorpusCounts>;
+  reportItems(): AsyncIterable<ReportItem>;
+  failures(): Promise<FailureRecord[]>;
+  close(): Promise<void>;
+}
