@@ -34,7 +34,9 @@ export const sha256Of = (bytes: Uint8Array): string => createHash('sha256').upda
 
 async function readSource(source: ExtractRequest['source'], blobs: BlobStore): Promise<Uint8Array> {
   try {
-    return 'path' in source ? await readFile(source.path) : await blobs.get(source.sha256);
+    const buf = 'path' in source ? await readFile(source.path) : await blobs.get(source.sha256);
+    // A plain Uint8Array view: some parsers (pdf.js) refuse Node's Buffer subclass.
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (err) {
     throw new TamisError('E_IO', (err as Error).message);
   }

@@ -1,0 +1,98 @@
+// RFC 5322 messages (.eml, maildir files, mbox children) via postal-mime.
+// The extraction keeps the headers raw and in order (analyzers need them for
+// DKIM and forgery checks); every attachment, inline non-body part and
+// attached message becomes a child with its decoded bytes.
+import PostalMime, { type Attachment, type Email } from 'postal-mime';
+import { TamisError } from '../core/errors.ts';
+import type { ChildOut, Ingestor } from './ingestor.ts';
+import { flattenAddresses, formatAddress, hasHeaderBlock, isoDate, messageIds } from './email-headers.ts';
+import { htmlToText } from './email-html-text.ts';
+import { extensionForMime } from './mime-names.ts';
+
+const MAX_HEADER_VALUE = 2000;
+const MAX_HTML_CHARS = 1024 * 1024;
+
+function attachmentBytes(a: Attachment): Uint8Array {
+  const c = a.content;
+  if (c instanceof ArrayBuffer) return new Uint8Array(c);
+  if (typeof c === 'string') return Buffer.from(c, a.encoding === 'base64' ? 'base64' : 'utf8');
+  return c;
+}
+
+function childName(a: Attachment, index: number): string {
+  if (a.filename) return a.filename;
+  // Attached messages must keep .eml even when the type is a variant (message/global).
+  const ext = a.mimeType.startsWith('message/rfc822') ? '.eml' : extensionForMime(a.mimeType);
+  return `part-${index + 1}${ext}`;
+}
+
+/** From/To/Cc/Subject as text lines, so names and addresses are searchable. */
+function headerBlock(email: Email): string {
+  const lines: string[] = [];
+  const add = (label: string, value: string): void => { if (value) lines.push(`${label}: ${value}`); };
+  add('From', flattenAddresses(email.from).map(formatAddress).join(', '));
+  add('To', flattenAddresses(email.to).map(formatAddress).join(', '));
+  add('Cc', flattenAddresses(email.cc).map(formatAddress).join(', '));
+  add('Subject', email.subject ?? '');
+  return lines.join('\n');
+}
+
+async function parseEmail(bytes: Uint8Array): Promise<Email> {
+  if (!hasHeaderBlock(bytes)) throw new TamisError('E_EMAIL_INVALID', 'no RFC 5322 header at the start of the file');
+  try {
+    return await PostalMime.parse(bytes, { forceRfc822Attachments: true, attachmentEncoding: 'arraybuffer' });
+  } catch (err) {
+    throw new TamisError('E_EMAIL_INVALID', (err as Error).message, { cause: err });
+  }
+}
+
+export const emailIngestor: Ingestor = {
+  name: 'email',
+  score({ mime, ext }) {
+    if (mime === 'message/rfc822') return 100;
+    return ext === 'eml' ? 10 : 0;
+  },
+  async extract({ bytes }) {
+    const email = await parseEmail(bytes);
+    const rawDate = email.headers.find((h) => h.key === 'date')?.value;
+    const body = (email.text ?? (email.html ? htmlToText(email.html) : '')).replace(/\r\n?/g, '\n');
+    const meta: Record<string, unknown> = {
+      from: flattenAddresses(email.from)[0] ?? null,
+      to: flattenAddresses(email.to),
+      cc: flattenAddresses(email.cc),
+      bcc: flattenAddresses(email.bcc),
+      replyTo: flattenAddresses(email.replyTo),
+      subject: email.subject ?? null,
+      date: rawDate ?? null,
+      messageId: email.messageId ?? null,
+      inReplyTo: email.inReplyTo ?? null,
+      references: messageIds(email.references),
+      headers: email.headers.map((h) => [h.originalKey, h.value.slice(0, MAX_HEADER_VALUE)]),
+      hasHtml: email.html !== undefined,
+    };
+    if (email.html !== undefined) {
+      meta.html = email.html.slice(0, MAX_HTML_CHARS);
+      if (email.html.length > MAX_HTML_CHARS) meta.htmlTruncated = true;
+    }
+    const children: ChildOut[] = email.attachments.map((a, i) => ({
+      name: childName(a, i),
+      bytes: attachmentBytes(a),
+      role: 'attachment',
+      meta: {
+        contentType: a.mimeType,
+        disposition: a.disposition ?? null,
+        contentId: a.contentId ?? null,
+        related: a.related === true,
+        ...(a.description ? { description: a.description } : {}),
+      },
+    }));
+    const head = headerBlock(email);
+    return {
+      title: email.subject || undefined,
+      date: isoDate(rawDate),
+      text: head && body ? `${head}\n\n${body}` : head || body,
+      meta,
+      children,
+    };
+  },
+};
