@@ -2,7 +2,7 @@
 // them in the blob store, pick an ingestor, extract, and store each child's
 // bytes so the main thread only ever passes hashes around.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { TamisError, toFailure } from '../core/errors.ts';
 import type { Metadata } from '../core/types.ts';
 import type { BlobStore } from '../store/blobs/blob-store.ts';
@@ -34,7 +34,7 @@ export const sha256Of = (bytes: Uint8Array): string => createHash('sha256').upda
 
 async function readSource(source: ExtractRequest['source'], blobs: BlobStore): Promise<Uint8Array> {
   try {
-    const buf = 'path' in source ? await readFile(source.path) : await blobs.get(source.sha256);
+    const buf = 'path' in source ? readFileSync(source.path) : await blobs.get(source.sha256);
     // A plain Uint8Array view: some parsers (pdf.js) refuse Node's Buffer subclass.
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (err) {

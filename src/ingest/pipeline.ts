@@ -64,7 +64,7 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
   const stack: Job[] = [];
   let nextFile = 0;
   let inFlight = 0;
-  const limit = pool.size * 2;
+  const limit = pool.size * 4;
 
   const done = async (job: Job) => {
     if (--job.input.pending === 0) {
@@ -156,6 +156,8 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
   };
 
   const progressTimer = options.onProgress ? setInterval(() => options.onProgress!(stats), 200) : null;
+  // Commit the open write batch even while a slow item holds the pipeline.
+  const flushTimer = setInterval(() => void store.flush(), 1000);
   try {
     await new Promise<void>((resolve, reject) => {
       const pump = async () => {
@@ -176,6 +178,8 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
     throw err instanceof TamisError ? err : new TamisError('E_EXTRACT', (err as Error).message, { cause: err });
   } finally {
     if (progressTimer) clearInterval(progressTimer);
+    clearInterval(flushTimer);
+    await store.flush();
     await pool.close();
   }
   options.onProgress?.(stats);

@@ -1,6 +1,8 @@
 // A fixed pool of worker threads. A job that runs past its time limit, or a
 // worker that dies (out of memory, native crash), fails that job with a coded
 // error and the worker is replaced: one hostile file never stops a batch.
+// Each worker holds up to `depth` jobs: it works through them one at a time,
+// so it never waits idle for the main thread to send the next one.
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { TamisError, type ErrorCode } from '../core/errors.ts';
 
@@ -13,7 +15,8 @@ interface Job<Req, Res> {
 
 interface Slot<Req, Res> {
   worker: Worker;
-  job: Job<Req, Res> | null;
+  /** Jobs sent to this worker, oldest first; the first is the one running. */
+  jobs: Job<Req, Res>[];
   timer: NodeJS.Timeout | null;
 }
 
@@ -23,7 +26,11 @@ export interface PoolOptions {
   timeoutMs: number;
   workerData?: unknown;
   resourceLimits?: ResourceLimits;
+  /** Jobs queued inside each worker (default 2). */
+  depth?: number;
 }
+
+type Reply<Res> = { id: number; ok: boolean; res?: Res; error?: { code: ErrorCode; message: string } };
 
 export class WorkerPool<Req, Res> {
   private readonly slots: Slot<Req, Res>[] = [];
@@ -31,9 +38,11 @@ export class WorkerPool<Req, Res> {
   private nextId = 1;
   private closed = false;
   private readonly options: PoolOptions;
+  private readonly depth: number;
 
   constructor(options: PoolOptions) {
     this.options = options;
+    this.depth = Math.max(1, options.depth ?? 2);
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
   }
 
@@ -57,32 +66,37 @@ export class WorkerPool<Req, Res> {
       workerData: this.options.workerData,
       resourceLimits: this.options.resourceLimits,
     });
-    const slot: Slot<Req, Res> = { worker, job: null, timer: null };
-    worker.on('message', (msg: { id: number; ok: boolean; res?: Res; error?: { code: ErrorCode; message: string } }) => {
-      const job = slot.job;
+    const slot: Slot<Req, Res> = { worker, jobs: [], timer: null };
+    worker.on('message', (msg: Reply<Res>) => {
+      const job = slot.jobs[0];
       if (!job || job.id !== msg.id) return;
-      this.finish(slot);
+      slot.jobs.shift();
+      this.startTimer(slot);
       if (msg.ok) job.resolve(msg.res as Res);
       else job.reject(new TamisError(msg.error!.code, msg.error!.message.replace(/^[^:]*: /, '')));
       this.dispatch();
     });
     worker.on('error', (err) => this.replace(slot, 'E_WORKER_CRASH', err.message));
     worker.on('exit', (code) => {
-      if (!this.closed && slot.job) this.replace(slot, 'E_WORKER_CRASH', `worker exited with code ${code}`);
+      if (!this.closed && slot.jobs.length) this.replace(slot, 'E_WORKER_CRASH', `worker exited with code ${code}`);
     });
     return slot;
   }
 
-  private finish(slot: Slot<Req, Res>): void {
+  /** The time limit runs for the job at the head of the worker's list. */
+  private startTimer(slot: Slot<Req, Res>): void {
     if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = null;
-    slot.job = null;
+    slot.timer = slot.jobs.length
+      ? setTimeout(() => this.replace(slot, 'E_TIMEOUT', `no result after ${Math.round(this.options.timeoutMs / 1000)} s`), this.options.timeoutMs)
+      : null;
   }
 
-  /** Fail the slot's job, kill its worker and put a fresh one in its place. */
+  /** Fail the running job, kill the worker, requeue the jobs waiting behind it. */
   private replace(slot: Slot<Req, Res>, code: ErrorCode, detail: string): void {
-    const job = slot.job;
-    this.finish(slot);
+    const [running, ...waiting] = slot.jobs;
+    slot.jobs = [];
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
     const index = this.slots.indexOf(slot);
     if (index === -1) return;
     slot.worker.removeAllListeners();
@@ -90,20 +104,21 @@ export class WorkerPool<Req, Res> {
     void slot.worker.terminate();
     if (!this.closed) this.slots[index] = this.spawn();
     else this.slots.splice(index, 1);
-    job?.reject(new TamisError(code, detail));
+    this.queue.unshift(...waiting);
+    running?.reject(new TamisError(code, detail));
     this.dispatch();
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (slot.job || this.queue.length === 0) continue;
-      const job = this.queue.shift()!;
-      slot.job = job;
-      slot.timer = setTimeout(
-        () => this.replace(slot, 'E_TIMEOUT', `no result after ${Math.round(this.options.timeoutMs / 1000)} s`),
-        this.options.timeoutMs,
-      );
-      slot.worker.postMessage({ id: job.id, req: job.req });
+    for (let round = 0; round < this.depth; round++) {
+      for (const slot of this.slots) {
+        if (this.queue.length === 0) return;
+        if (slot.jobs.length > round) continue;
+        const job = this.queue.shift()!;
+        slot.jobs.push(job);
+        if (slot.jobs.length === 1) this.startTimer(slot);
+        slot.worker.postMessage({ id: job.id, req: job.req });
+      }
     }
   }
 }

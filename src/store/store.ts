@@ -89,5 +89,7 @@ export interface Store {
   counts(): Promise<CorpusCounts>;
   reportItems(): AsyncIterable<ReportItem>;
   failures(): Promise<FailureRecord[]>;
+  /** Make every write so far durable and visible to other readers. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }

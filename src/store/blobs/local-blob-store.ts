@@ -1,7 +1,11 @@
-// Blobs as files under <root>/ab/cd/<sha256>. Written to a temporary name and
+// Blobs as files under <root>/ab/<sha256> (256 folders: few mkdirs, and
+// ext4/xfs handle tens of thousands of names per folder). Written to a temporary name and
 // renamed, so a crash never leaves a half-written blob under its final name,
 // and two workers writing the same blob cannot corrupt it.
-import { mkdir, readFile, rename, stat, writeFile, unlink } from 'node:fs/promises';
+// File calls are synchronous on purpose: blobs are written from worker
+// threads, where blocking is free, while async calls would queue on libuv's
+// small shared thread pool and leave the workers idle.
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { BlobStore } from './blob-store.ts';
@@ -10,34 +14,38 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export class LocalBlobStore implements BlobStore {
   readonly location: string;
+  private readonly madeDirs = new Set<string>();
   constructor(root: string) { this.location = root; }
 
   pathOf(sha256: string): string {
     // Only hex digests reach the file system: a name from the dump never does.
     if (!SHA256_HEX.test(sha256)) throw new Error(`not a sha256 digest: ${sha256.slice(0, 80)}`);
-    return join(this.location, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    return join(this.location, sha256.slice(0, 2), sha256);
   }
 
   async has(sha256: string): Promise<boolean> {
-    try { await stat(this.pathOf(sha256)); return true; } catch { return false; }
+    return existsSync(this.pathOf(sha256));
   }
 
   async put(sha256: string, bytes: Uint8Array): Promise<void> {
     const final = this.pathOf(sha256);
-    if (await this.has(sha256)) return;
-    const dir = join(this.location, sha256.slice(0, 2), sha256.slice(2, 4));
-    await mkdir(dir, { recursive: true });
+    if (existsSync(final)) return;
+    const dir = join(this.location, sha256.slice(0, 2));
+    if (!this.madeDirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    }
     const tmp = join(dir, `.${sha256}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      await writeFile(tmp, bytes);
-      await rename(tmp, final);
+      writeFileSync(tmp, bytes);
+      renameSync(tmp, final);
     } catch (err) {
-      await unlink(tmp).catch(() => {});
+      try { unlinkSync(tmp); } catch { /* already gone */ }
       throw err;
     }
   }
 
   async get(sha256: string): Promise<Uint8Array> {
-    return readFile(this.pathOf(sha256));
+    return readFileSync(this.pathOf(sha256));
   }
 }

@@ -14,9 +14,18 @@ import type {
   ReportItem, SearchHit, SearchOptions, Store,
 } from '../store.ts';
 
+// Writes are grouped: one outer transaction is committed every 250 ms or
+// 2,000 writes (FTS5 pays a segment flush per commit), and each write is a
+// savepoint inside it, so every item is still all-or-nothing. A kill loses
+// at most the open batch, which the rerun redoes.
+const BATCH_MS = 250;
+const BATCH_WRITES = 2000;
+
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts;
+  private batchWrites = 0;
+  private batchStarted = 0;
 
   constructor(file: string, options: { readonly?: boolean } = {}) {
     try {
@@ -91,19 +100,37 @@ export class SqliteStore implements Store {
     this.addFailures(failures, now);
   };
 
+  private write(fn: () => void): void {
+    if (!this.db.inTransaction) {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.batchStarted = Date.now();
+      this.batchWrites = 0;
+    }
+    this.db.transaction(fn)(); // a SAVEPOINT inside the open batch
+    if (++this.batchWrites >= BATCH_WRITES || Date.now() - this.batchStarted >= BATCH_MS) this.commit();
+  }
+
+  private commit(): void {
+    if (this.db.open && this.db.inTransaction) this.db.exec('COMMIT');
+  }
+
+  async flush(): Promise<void> {
+    this.commit();
+  }
+
   async recordExtraction(item: ItemRecord, children: ChildRecord[], occ: Occurrence, failures: FailureRecord[]): Promise<void> {
-    this.db.transaction(this.writeExtraction)(item, children, occ, failures);
+    this.write(() => this.writeExtraction(item, children, occ, failures));
   }
 
   async recordOccurrence(occ: Occurrence, failures: FailureRecord[]): Promise<void> {
-    this.db.transaction(() => {
+    this.write(() => {
       this.addOccurrence(occ);
       this.addFailures(failures, new Date().toISOString());
-    })();
+    });
   }
 
   async recordFailure(failure: FailureRecord): Promise<void> {
-    this.addFailures([failure], new Date().toISOString());
+    this.write(() => this.addFailures([failure], new Date().toISOString()));
   }
 
   async inputDone(input: InputRecord): Promise<boolean> {
@@ -111,7 +138,7 @@ export class SqliteStore implements Store {
   }
 
   async markInputDone(input: InputRecord, sha256: string | null): Promise<void> {
-    this.stmts.markInput.run(input.path, input.absPath, input.size, input.mtimeMs, sha256, new Date().toISOString());
+    this.write(() => { this.stmts.markInput.run(input.path, input.absPath, input.size, input.mtimeMs, sha256, new Date().toISOString()); });
   }
 
   async search(query: string, options: SearchOptions): Promise<{ hits: SearchHit[]; total: number }> {
@@ -154,6 +181,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.commit();
     if (this.db.open) this.db.close();
   }
 }
