@@ -5,6 +5,9 @@ import { ingest } from '../ingest/pipeline.ts';
 import { openStore } from '../store/open-store.ts';
 import { formatBytes, formatDuration } from './format.ts';
 import { Progress } from './progress.ts';
+import { importKeyFiles } from './keys-command.ts';
+import { runAnalysis } from '../analyze/run-analysis.ts';
+import { printAnalysis } from './analyze-command.ts';
 
 const HELP = `Usage: tamis ingest <path...> [options]
 
@@ -17,6 +20,10 @@ Options:
   --workers N      parser threads (default: number of cores)
   --timeout SECS   time limit to parse one item (default 120)
   --max-depth N    deepest nesting of containers (default 32)
+  --keys FILE      import DKIM keys (BIND zone file or JSON) before verifying; repeatable
+  --dns            fetch DKIM keys missing from the archive from live DNS (off by
+                   default: lookups reveal what you examine); fetched keys are archived
+  --no-analyze     extract only; run \`tamis analyze\` later
   --quiet          no progress display
 `;
 
@@ -26,6 +33,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     options: {
       db: { type: 'string' }, workers: { type: 'string' }, timeout: { type: 'string' }, 'max-depth': { type: 'string' },
       quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      keys: { type: 'string', multiple: true }, dns: { type: 'boolean' }, 'no-analyze': { type: 'boolean' },
     },
   });
   if (values.help) { process.stdout.write(HELP); return 0; }
@@ -39,6 +47,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
   const { store, blobs } = openStore(values.db);
   const progress = values.quiet ? null : new Progress();
   try {
+    if (values.keys?.length) await importKeyFiles(store, values.keys, (l) => process.stderr.write(l + '\n'));
     const stats = await ingest({
       store, blobs, inputs: positionals,
       workers: num(values.workers, 'workers'),
@@ -47,6 +56,9 @@ export async function ingestCommand(argv: string[]): Promise<number> {
       onProgress: progress ? (s) => progress.update(s) : undefined,
     });
     progress?.finish();
+    const analysis = values['no-analyze'] ? null : await runAnalysis({
+      store, blobs, workers: num(values.workers, 'workers'), dns: values.dns ?? false,
+    });
     const counts = await store.counts();
     const out = process.stdout;
     out.write(`Ingested ${stats.inputsDone} files (${stats.inputsSkipped} already done) in ${formatDuration(stats.elapsedMs / 1000)}: ` +
@@ -57,6 +69,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     out.write(codes.length
       ? `  failures: ${counts.failed} (${codes.map(([c, n]) => `${c} ${n}`).join(', ')}) — see \`tamis report\`\n`
       : '  failures: none\n');
+    if (analysis) printAnalysis(analysis, out);
     return 0;
   } finally {
     await store.close();

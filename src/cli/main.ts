@@ -4,9 +4,13 @@ import { ERROR_CODES, TamisError } from '../core/errors.ts';
 import { ingestCommand } from './ingest-command.ts';
 import { searchCommand } from './search-command.ts';
 import { reportCommand } from './report-command.ts';
+import { keysCommand } from './keys-command.ts';
+import { analyzeCommand } from './analyze-command.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  ingest: { run: ingestCommand, help: 'ingest <path...> [--db FILE] [--workers N]   read a dump into the store' },
+  ingest: { run: ingestCommand, help: 'ingest <path...> [--db FILE] [--keys ZONEFILE]   read a dump into the store and verify it' },
+  analyze: { run: analyzeCommand, help: 'analyze [--db FILE] [--keys ZONEFILE]   verify the store again (after adding keys)' },
+  keys: { run: keysCommand, help: 'keys add FILE... | keys list   the archive of historical DKIM keys' },
   search: { run: searchCommand, help: 'search QUERY [--db FILE] [--json] [--limit N]   full-text search' },
   report: { run: reportCommand, help: 'report [--db FILE] --format json|csv [--out FILE]   every item with its verdict' },
 };

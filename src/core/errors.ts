@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   E_WORKER_CRASH: 'The parser process crashed on this item',
   E_EXTRACT: 'Extraction failed for an unexpected reason',
   E_QUERY: 'The search query is not valid',
+  E_KEYS_FILE: 'The DKIM key archive file could not be read',
   E_DB_OPEN: 'The store could not be opened',
   E_USAGE: 'The command line is not valid',
 } as const;

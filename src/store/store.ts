@@ -2,6 +2,7 @@
 // (SQLite embedded now, PostgreSQL for teams): callers never see SQL.
 // Async so a networked store fits the same shape.
 import type { Finding, Kind, Metadata, Verdict } from '../core/types.ts';
+import type { DkimKey } from '../keys/key-index.ts';
 
 export type ItemStatus = 'done' | 'failed';
 export type Role = 'file' | 'member' | 'attachment' | 'message';
@@ -72,6 +73,14 @@ export interface ReportItem {
   size: number; title: string | null; date: string | null; verdict: Verdict; findings: Finding[];
 }
 
+/** What corpus analyzers read of each item. */
+export interface AnalysisSubject {
+  rowid: number; sha256: string; mime: string; ingestor: string | null; date: string | null; status: string;
+  meta: Metadata; children: { sha256: string; role: Role; name: string }[];
+}
+
+export type StoredFinding = Finding & { analyzer: string };
+
 export interface CorpusCounts { items: number; bytes: number; failed: number; byKind: Record<string, number>; failuresByCode: Record<string, number> }
 
 export interface Store {
@@ -89,6 +98,18 @@ export interface Store {
   counts(): Promise<CorpusCounts>;
   reportItems(): AsyncIterable<ReportItem>;
   failures(): Promise<FailureRecord[]>;
+  // Analysis phase.
+  addKeys(keys: DkimKey[]): Promise<number>;
+  listKeys(): Promise<DkimKey[]>;
+  /** Items read by `ingestor` that `analyzer` at `version` has not seen yet. */
+  pendingAnalysis(analyzer: string, version: number, ingestor: string): Promise<string[]>;
+  saveItemFindings(sha256: string, analyzer: string, version: number, findings: Finding[]): Promise<void>;
+  /** Corpus analyzers recompute everything: their old findings are replaced whole. */
+  replaceAnalyzerFindings(analyzer: string, byItem: Map<string, Finding[]>): Promise<void>;
+  allFindings(): Promise<Map<string, StoredFinding[]>>;
+  analysisSubjects(): Promise<AnalysisSubject[]>;
+  itemText(rowid: number): Promise<string>;
+  setVerdicts(verdicts: Map<string, Verdict>): Promise<void>;
   /** Make every write so far durable and visible to other readers. */
   flush(): Promise<void>;
   close(): Promise<void>;

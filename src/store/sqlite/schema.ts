@@ -67,6 +67,40 @@ const MIGRATIONS: string[] = [
     tokenize = 'unicode61 remove_diacritics 2'
   );
   `,
+  `
+  ALTER TABLE items ADD COLUMN verdict TEXT NOT NULL DEFAULT 'consistent';
+  CREATE INDEX items_verdict ON items(verdict);
+  -- Findings of every analyzer; an analyzer replaces its own rows when it reruns.
+  CREATE TABLE findings (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    analyzer TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    message TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    related TEXT NOT NULL
+  );
+  CREATE INDEX findings_sha ON findings(sha256);
+  CREATE INDEX findings_analyzer_rule ON findings(analyzer, rule);
+  -- Which per-item analyses are done, at which analyzer version.
+  CREATE TABLE analyses (
+    sha256 TEXT NOT NULL,
+    analyzer TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    analyzed_at TEXT NOT NULL,
+    PRIMARY KEY (sha256, analyzer)
+  );
+  -- The DKIM key archive, with where each key came from.
+  CREATE TABLE dkim_keys (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    source TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    UNIQUE (name, value)
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -9,8 +9,11 @@ import type { Kind } from '../../core/types.ts';
 import { toFtsQuery } from '../../search/fts-query.ts';
 import { migrate } from './schema.ts';
 import { reportRows } from './sqlite-report.ts';
+import { SqliteAnalysis } from './sqlite-analysis.ts';
+import type { DkimKey } from '../../keys/key-index.ts';
+import type { Finding, Verdict } from '../../core/types.ts';
 import type {
-  ChildRecord, CorpusCounts, FailureRecord, InputRecord, ItemRecord, KnownItem, Occurrence,
+  AnalysisSubject, StoredFinding, ChildRecord, CorpusCounts, FailureRecord, InputRecord, ItemRecord, KnownItem, Occurrence,
   ReportItem, SearchHit, SearchOptions, Store,
 } from '../store.ts';
 
@@ -24,6 +27,7 @@ const BATCH_WRITES = 2000;
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts;
+  private readonly analysis: SqliteAnalysis;
   private batchWrites = 0;
   private batchStarted = 0;
 
@@ -40,6 +44,7 @@ export class SqliteStore implements Store {
       migrate(this.db);
     }
     this.db.pragma('busy_timeout = 5000');
+    this.analysis = new SqliteAnalysis(this.db);
     const db = this.db;
     this.stmts = {
       item: db.prepare('SELECT id, sha256, mime, ingestor, status FROM items WHERE sha256 = ?'),
@@ -179,6 +184,27 @@ export class SqliteStore implements Store {
   async failures(): Promise<FailureRecord[]> {
     return this.db.prepare('SELECT path, sha256, code, message FROM failures ORDER BY path, code').all() as FailureRecord[];
   }
+
+  // Analysis phase: each call commits the open ingest batch first, so the
+  // analysis sees every item and its own writes are single transactions.
+  async addKeys(keys: DkimKey[]): Promise<number> { this.commit(); return this.analysis.addKeys(keys); }
+  async listKeys(): Promise<DkimKey[]> { return this.analysis.listKeys(); }
+  async pendingAnalysis(analyzer: string, version: number, ingestor: string): Promise<string[]> {
+    this.commit();
+    return this.analysis.pending(analyzer, version, ingestor);
+  }
+  async saveItemFindings(sha256: string, analyzer: string, version: number, findings: Finding[]): Promise<void> {
+    this.commit();
+    this.analysis.saveItemFindings(sha256, analyzer, version, findings);
+  }
+  async replaceAnalyzerFindings(analyzer: string, byItem: Map<string, Finding[]>): Promise<void> {
+    this.commit();
+    this.analysis.replaceAnalyzerFindings(analyzer, byItem);
+  }
+  async allFindings(): Promise<Map<string, StoredFinding[]>> { this.commit(); return this.analysis.allFindings(); }
+  async analysisSubjects(): Promise<AnalysisSubject[]> { this.commit(); return this.analysis.subjects(); }
+  async itemText(rowid: number): Promise<string> { return this.analysis.text(rowid); }
+  async setVerdicts(verdicts: Map<string, Verdict>): Promise<void> { this.commit(); this.analysis.setVerdicts(verdicts); }
 
   async close(): Promise<void> {
     this.commit();

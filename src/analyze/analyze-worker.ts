@@ -1,0 +1,38 @@
+// Worker-thread entry for per-item analysis: DKIM/ARC of one stored email.
+import { parentPort, workerData } from 'node:worker_threads';
+import { promises as dns } from 'node:dns';
+import { toFailure } from '../core/errors.ts';
+import { KeyIndex, type DkimKey } from '../keys/key-index.ts';
+import { LocalBlobStore } from '../store/blobs/local-blob-store.ts';
+import { verifyDkim } from './dkim.ts';
+
+const data = workerData as { blobRoot: string; keys: DkimKey[]; dns: boolean };
+const blobs = new LocalBlobStore(data.blobRoot);
+const keys = new KeyIndex(data.keys);
+
+// Live DNS only when the investigator asked for it (--dns); results are
+// returned to the main thread, which archives them with their retrieval time.
+const liveLookup = data.dns
+  ? async (name: string): Promise<DkimKey[]> => {
+      try {
+        const records = await dns.resolveTxt(name);
+        const at = new Date().toISOString();
+        return records.map((r) => ({ name, value: r.join(''), source: 'dns', importedAt: at }));
+      } catch {
+        return [];
+      }
+    }
+  : undefined;
+
+let chain: Promise<void> = Promise.resolve();
+parentPort!.on('message', (msg: { id: number; req: { sha256: string } }) => {
+  chain = chain.then(async () => {
+    try {
+      const raw = await blobs.get(msg.req.sha256);
+      const res = await verifyDkim(raw, { keys, liveLookup });
+      parentPort!.postMessage({ id: msg.id, ok: true, res });
+    } catch (err) {
+      parentPort!.postMessage({ id: msg.id, ok: false, error: toFailure(err) });
+    }
+  });
+});

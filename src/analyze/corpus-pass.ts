@@ -1,0 +1,72 @@
+// Corpus-level analysis: every rule that needs the whole dump. Order matters:
+// key history revises DKIM results, email verdicts feed the profiles and the
+// provenance, and the final verdicts read every finding.
+import type { Finding, Verdict } from '../core/types.ts';
+import type { Store } from '../store/store.ts';
+import { emailFacts } from './email-facts.ts';
+import { headerChainFindings } from './header-chain.ts';
+import { keyHistoryRevisions } from './corpus/key-history.ts';
+import { senderProfileFindings } from './corpus/sender-profile.ts';
+import { provenanceFindings } from './corpus/provenance.ts';
+import { verdictOf } from './verdict.ts';
+
+export async function runCorpusPass(store: Store, dkim: { dkimAnalyzer: string; dkimVersion: number }): Promise<Record<string, number>> {
+  const subjects = await store.analysisSubjects();
+  let all = await store.allFindings();
+  const emails = subjects.filter((s) => s.ingestor === 'email' && s.status === 'done');
+
+  // 1. Rotated keys: revise signature failures the dump shows to be key changes.
+  const dkimOf = new Map<string, Finding[]>();
+  for (const e of emails) dkimOf.set(e.sha256, (all.get(e.sha256) ?? []).filter((f) => f.analyzer === dkim.dkimAnalyzer));
+  for (const [sha, findings] of keyHistoryRevisions(dkimOf)) {
+    await store.saveItemFindings(sha, dkim.dkimAnalyzer, dkim.dkimVersion, findings);
+    dkimOf.set(sha, findings);
+  }
+
+  // 2. Header chain of each email, on its own.
+  const facts = new Map(emails.map((e) => [e.sha256, emailFacts(e.meta)]));
+  const headerFindings = new Map<string, Finding[]>();
+  for (const e of emails) {
+    const f = headerChainFindings(facts.get(e.sha256)!);
+    if (f.length) headerFindings.set(e.sha256, f);
+  }
+  await store.replaceAnalyzerFindings('header-chain', headerFindings);
+
+  // 3. Profiles learned from the emails DKIM verifies.
+  const ownVerdict = (sha: string) => verdictOf([...(dkimOf.get(sha) ?? []), ...(headerFindings.get(sha) ?? [])]);
+  const profiled = emails.map((e) => {
+    const f = facts.get(e.sha256)!;
+    const dk = dkimOf.get(e.sha256) ?? [];
+    return {
+      sha256: e.sha256, facts: f,
+      verified: ownVerdict(e.sha256) === 'verified',
+      signedByFromDomain: dk.some((x) => {
+        const d = (x.evidence as { domain?: string }).domain?.toLowerCase();
+        return Boolean(d && f.fromDomain && (f.fromDomain === d || f.fromDomain.endsWith(`.${d}`)));
+      }),
+    };
+  });
+  await store.replaceAnalyzerFindings('sender-profile', senderProfileFindings(profiled));
+
+  // 4. Provenance from verified emails to what they carry and quote.
+  const verifiedNow = new Set(profiled.filter((p) => p.verified).map((p) => p.sha256));
+  await store.replaceAnalyzerFindings('provenance', await provenanceFindings(emails.map((e) => {
+    const f = facts.get(e.sha256)!;
+    return {
+      sha256: e.sha256, verified: verifiedNow.has(e.sha256), messageId: f.messageId, inReplyTo: f.inReplyTo,
+      references: f.references, children: e.children, text: () => store.itemText(e.rowid),
+    };
+  })));
+
+  // 5. Verdicts from everything.
+  all = await store.allFindings();
+  const verdicts = new Map<string, Verdict>();
+  const counts: Record<string, number> = {};
+  for (const s of subjects) {
+    const v = verdictOf(all.get(s.sha256) ?? []);
+    verdicts.set(s.sha256, v);
+    counts[v] = (counts[v] ?? 0) + 1;
+  }
+  await store.setVerdicts(verdicts);
+  return counts;
+}

@@ -1,0 +1,39 @@
+// Findings -> verdict. Each rule has one effect; docs/verdicts.md lists them
+// and the order below, rule by rule. The engine never claims more than the
+// strongest evidence: an unsigned or unverifiable email stays `consistent`.
+import type { Finding, Verdict } from '../core/types.ts';
+
+export type Effect = 'proves' | 'corroborates' | 'contradicts' | 'undermines' | 'anomaly' | 'note';
+
+/** Rules whose effect is not simply read from their severity. */
+export const RULE_EFFECTS: Record<string, Effect> = {
+  'dkim.pass': 'proves',
+  'provenance.attachment-of-verified': 'proves',
+  'provenance.quoted-in-verified': 'corroborates',
+  'dkim.body-hash-mismatch': 'contradicts',
+  'dkim.signature-mismatch': 'contradicts',
+  // These make a valid signature prove less than it seems to.
+  'dkim.unsigned-appended': 'undermines',
+  'dkim.duplicate-from': 'undermines',
+  'dkim.from-not-covered': 'undermines',
+  'arc.fail': 'undermines',
+};
+
+export function effectOf(f: Pick<Finding, 'rule' | 'severity'>): Effect {
+  const known = RULE_EFFECTS[f.rule];
+  if (known) return known;
+  if (f.severity === 'critical') return 'contradicts';
+  if (f.severity === 'warn') return 'anomaly';
+  return 'note';
+}
+
+export function verdictOf(findings: readonly Pick<Finding, 'rule' | 'severity'>[]): Verdict {
+  const effects = new Set(findings.map(effectOf));
+  const proves = effects.has('proves');
+  if (effects.has('contradicts') && !proves) return 'tampered';
+  if (effects.has('undermines') || effects.has('contradicts')) return 'suspicious';
+  if (proves) return 'verified';
+  if (effects.has('anomaly')) return 'suspicious';
+  if (effects.has('corroborates')) return 'corroborated';
+  return 'consistent';
+}

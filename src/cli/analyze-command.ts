@@ -1,0 +1,40 @@
+// `tamis analyze`: verify what is in the store again (after `tamis keys add`,
+// or after an ingest run with --no-analyze).
+import { parseArgs } from 'node:util';
+import { runAnalysis, type AnalysisSummary } from '../analyze/run-analysis.ts';
+import { openStore } from '../store/open-store.ts';
+import { importKeyFiles } from './keys-command.ts';
+
+const HELP = `Usage: tamis analyze [--db FILE] [--keys FILE] [--dns] [--workers N]
+
+Checks DKIM/ARC of every email not checked yet (or whose keys changed),
+then recomputes the corpus rules (signing profiles, provenance, key history)
+and every item's verdict. See docs/verdicts.md.
+`;
+
+export function printAnalysis(a: AnalysisSummary, out: NodeJS.WritableStream): void {
+  const order = ['verified', 'corroborated', 'consistent', 'suspicious', 'tampered'];
+  out.write(`Verified ${a.emailsChecked} email${a.emailsChecked === 1 ? '' : 's'}' signatures` +
+    `${a.keysFetched ? ` (${a.keysFetched} keys fetched from DNS and archived)` : ''}.\n`);
+  out.write(`  verdicts: ${order.filter((v) => a.verdicts[v]).map((v) => `${v} ${a.verdicts[v]}`).join(', ') || 'none'}\n`);
+}
+
+export async function analyzeCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string' }, keys: { type: 'string', multiple: true }, dns: { type: 'boolean' },
+      workers: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) { process.stdout.write(HELP); return 0; }
+  const { store, blobs } = openStore(values.db, { mustExist: true });
+  try {
+    if (values.keys?.length) await importKeyFiles(store, values.keys, (l) => process.stderr.write(l + '\n'));
+    const summary = await runAnalysis({ store, blobs, dns: values.dns ?? false, workers: values.workers ? Number(values.workers) : undefined });
+    printAnalysis(summary, process.stdout);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
