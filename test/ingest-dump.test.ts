@@ -43,8 +43,14 @@ describe('ingest of the generated dump', () => {
     for (const item of report.items) {
       expect(item.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(['email', 'attachment', 'document', 'archive', 'image', 'other']).toContain(item.kind);
-      expect(item.verdict).toBe('consistent');
-      expect(item.findings).toEqual([]);
+      expect(['verified', 'corroborated', 'consistent', 'suspicious', 'tampered']).toContain(item.verdict);
+      for (const f of item.findings as { rule: string; severity: string; message: string; evidence: object; related: string[] }[]) {
+        expect(f.rule).toMatch(/^[a-z]+\.[a-z0-9-]+$/);
+        expect(['info', 'warn', 'critical']).toContain(f.severity);
+        expect(f.message.length).toBeGreaterThan(10);
+        expect(typeof f.evidence).toBe('object');
+        for (const r of f.related) expect(ids.has(r)).toBe(true);
+      }
       if (item.parent !== null) expect(ids.has(item.parent)).toBe(true);
       expect(item.paths[0]).toBe(item.path);
     }

@@ -1,28 +1,24 @@
 // RFC 5322 messages (.eml, maildir files, mbox children) via postal-mime.
 // The extraction keeps the headers raw and in order (analyzers need them for
 // DKIM and forgery checks); every attachment, inline non-body part and
-// attached message becomes a child with its decoded bytes.
-import PostalMime, { type Attachment, type Email } from 'postal-mime';
+// attached message becomes a child with its decoded bytes. The children come
+// from mime-parts.ts, not postal-mime: their SHA-256 must match the exact
+// decoded MIME part, which postal-mime's attachment content does not always.
+import PostalMime, { type Email } from 'postal-mime';
 import { TamisError } from '../core/errors.ts';
 import type { ChildOut, Ingestor } from './ingestor.ts';
 import { flattenAddresses, formatAddress, hasHeaderBlock, isoDate, messageIds } from './email-headers.ts';
 import { htmlToText } from './email-html-text.ts';
+import { listParts, type MimeLeaf } from './mime-parts.ts';
 import { extensionForMime } from './mime-names.ts';
 
 const MAX_HEADER_VALUE = 2000;
 const MAX_HTML_CHARS = 1024 * 1024;
 
-function attachmentBytes(a: Attachment): Uint8Array {
-  const c = a.content;
-  if (c instanceof ArrayBuffer) return new Uint8Array(c);
-  if (typeof c === 'string') return Buffer.from(c, a.encoding === 'base64' ? 'base64' : 'utf8');
-  return c;
-}
-
-function childName(a: Attachment, index: number): string {
+function childName(a: MimeLeaf, index: number): string {
   if (a.filename) return a.filename;
   // Attached messages must keep .eml even when the type is a variant (message/global).
-  const ext = a.mimeType.startsWith('message/rfc822') ? '.eml' : extensionForMime(a.mimeType);
+  const ext = a.contentType.startsWith('message/rfc822') ? '.eml' : extensionForMime(a.contentType);
   return `part-${index + 1}${ext}`;
 }
 
@@ -54,6 +50,7 @@ export const emailIngestor: Ingestor = {
   },
   async extract({ bytes }) {
     const email = await parseEmail(bytes);
+    const { parts, warnings } = listParts(bytes);
     const rawDate = email.headers.find((h) => h.key === 'date')?.value;
     const body = (email.text ?? (email.html ? htmlToText(email.html) : '')).replace(/\r\n?/g, '\n');
     const meta: Record<string, unknown> = {
@@ -74,15 +71,16 @@ export const emailIngestor: Ingestor = {
       meta.html = email.html.slice(0, MAX_HTML_CHARS);
       if (email.html.length > MAX_HTML_CHARS) meta.htmlTruncated = true;
     }
-    const children: ChildOut[] = email.attachments.map((a, i) => ({
+    // Body parts are rendered into `text` by postal-mime; every other leaf is a child.
+    const children: ChildOut[] = parts.filter((p) => !p.isBody).map((a, i) => ({
       name: childName(a, i),
-      bytes: attachmentBytes(a),
+      bytes: a.bytes,
       role: 'attachment',
       meta: {
-        contentType: a.mimeType,
-        disposition: a.disposition ?? null,
-        contentId: a.contentId ?? null,
-        related: a.related === true,
+        contentType: a.contentType,
+        disposition: a.disposition === 'none' ? null : a.disposition,
+        contentId: a.contentId,
+        related: a.related,
         ...(a.description ? { description: a.description } : {}),
       },
     }));
@@ -93,6 +91,7 @@ export const emailIngestor: Ingestor = {
       text: head && body ? `${head}\n\n${body}` : head || body,
       meta,
       children,
+      ...(warnings.length ? { warnings } : {}),
     };
   },
 };

@@ -69,6 +69,8 @@ describe('leak cases', () => {
       canonicalization: opts.canon ?? 'relaxed/relaxed',
       signTime: new Date('2017-05-02T08:00:00Z'),
       expires: new Date('2017-05-09T08:00:00Z'),
+      // mailauth signs with signatureData; its typings want the single-signature fields too.
+      signingDomain: 'en-marche.example', selector: opts.selector ?? 's1', privateKey: priv(opts.key ?? rsa),
       signatureData: [{ signingDomain: 'en-marche.example', selector: opts.selector ?? 's1', privateKey: priv(opts.key ?? rsa), maxBodyLength: opts.maxBodyLength }],
     });
     expect(res.errors).toEqual([]);
