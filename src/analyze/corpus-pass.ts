@@ -23,7 +23,21 @@ export async function runCorpusPass(store: Store, dkim: { dkimAnalyzer: string; 
     dkimOf.set(sha, findings);
   }
 
-  // 2. Header chain of each email, on its own.
+  // 2. Repairs made before verifying that only the container knows of: an
+  // mbox message had its >From escaping undone (RFC 4155), which DKIM needs.
+  const repairs = new Map<string, Finding[]>();
+  for (const s of subjects) {
+    for (const c of s.children) {
+      const n = Number((c.meta as { mboxUnescaped?: number }).mboxUnescaped ?? 0);
+      if (c.role !== 'message' || n <= 0) continue;
+      repairs.set(c.sha256, [{ rule: 'dkim.repaired-mbox-escaping', severity: 'info', related: [s.sha256],
+        message: `The mailbox stored ${n} body line${n === 1 ? '' : 's'} starting "From " escaped as ">From "; the escaping was undone, restoring the message as sent.`,
+        evidence: { mailbox: s.sha256, message: c.name, linesUnescaped: n } }]);
+    }
+  }
+  await store.replaceAnalyzerFindings('repairs', repairs);
+
+  // 3. Header chain of each email, on its own.
   const facts = new Map(emails.map((e) => [e.sha256, emailFacts(e.meta)]));
   const headerFindings = new Map<string, Finding[]>();
   for (const e of emails) {
@@ -32,7 +46,7 @@ export async function runCorpusPass(store: Store, dkim: { dkimAnalyzer: string; 
   }
   await store.replaceAnalyzerFindings('header-chain', headerFindings);
 
-  // 3. Profiles learned from the emails DKIM verifies.
+  // 4. Profiles learned from the emails DKIM verifies.
   const ownVerdict = (sha: string) => verdictOf([...(dkimOf.get(sha) ?? []), ...(headerFindings.get(sha) ?? [])]);
   const profiled = emails.map((e) => {
     const f = facts.get(e.sha256)!;
@@ -48,7 +62,7 @@ export async function runCorpusPass(store: Store, dkim: { dkimAnalyzer: string; 
   });
   await store.replaceAnalyzerFindings('sender-profile', senderProfileFindings(profiled));
 
-  // 4. Provenance from verified emails to what they carry and quote.
+  // 5. Provenance from verified emails to what they carry and quote.
   const verifiedNow = new Set(profiled.filter((p) => p.verified).map((p) => p.sha256));
   await store.replaceAnalyzerFindings('provenance', await provenanceFindings(emails.map((e) => {
     const f = facts.get(e.sha256)!;
@@ -58,7 +72,7 @@ export async function runCorpusPass(store: Store, dkim: { dkimAnalyzer: string; 
     };
   })));
 
-  // 5. Verdicts from everything.
+  // 6. Verdicts from everything.
   all = await store.allFindings();
   const verdicts = new Map<string, Verdict>();
   const counts: Record<string, number> = {};

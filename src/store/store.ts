@@ -76,7 +76,7 @@ export interface ReportItem {
 /** What corpus analyzers read of each item. */
 export interface AnalysisSubject {
   rowid: number; sha256: string; mime: string; ingestor: string | null; date: string | null; status: string;
-  meta: Metadata; children: { sha256: string; role: Role; name: string }[];
+  meta: Metadata; children: { sha256: string; role: Role; name: string; meta: Metadata }[];
 }
 
 export type StoredFinding = Finding & { analyzer: string };
