@@ -24,6 +24,7 @@ Options:
   --dns            fetch DKIM keys missing from the archive from live DNS (off by
                    default: lookups reveal what you examine); fetched keys are archived
   --no-analyze     extract only; run \`tamis analyze\` later
+  --no-ocr         do not OCR images and scanned PDFs (tesseract, French + English)
   --quiet          no progress display
 `;
 
@@ -33,7 +34,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     options: {
       db: { type: 'string' }, workers: { type: 'string' }, timeout: { type: 'string' }, 'max-depth': { type: 'string' },
       quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      keys: { type: 'string', multiple: true }, dns: { type: 'boolean' }, 'no-analyze': { type: 'boolean' },
+      keys: { type: 'string', multiple: true }, dns: { type: 'boolean' }, 'no-analyze': { type: 'boolean' }, 'no-ocr': { type: 'boolean' },
     },
   });
   if (values.help) { process.stdout.write(HELP); return 0; }
@@ -53,6 +54,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
       workers: num(values.workers, 'workers'),
       timeoutMs: (num(values.timeout, 'timeout') ?? 120) * 1000,
       maxDepth: num(values['max-depth'], 'max-depth'),
+      ocr: !values['no-ocr'],
       onProgress: progress ? (s) => progress.update(s) : undefined,
     });
     progress?.finish();

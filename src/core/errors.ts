@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   E_TIMEOUT: 'Parsing took longer than the limit; the worker was stopped',
   E_WORKER_CRASH: 'The parser process crashed on this item',
   E_EXTRACT: 'Extraction failed for an unexpected reason',
+  E_OCR_UNAVAILABLE: 'OCR is not available on this machine',
+  E_OCR_FAILED: 'OCR failed on this item; it is kept without recognised text',
   E_QUERY: 'The search query is not valid',
   E_KEYS_FILE: 'The DKIM key archive file could not be read',
   E_DB_OPEN: 'The store could not be opened',

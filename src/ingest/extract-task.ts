@@ -9,11 +9,14 @@ import type { BlobStore } from '../store/blobs/blob-store.ts';
 import type { ChildRecord } from '../store/store.ts';
 import { pickIngestor } from './registry.ts';
 import { sniff } from './sniff.ts';
+import { needsOcr, runOcr } from './ocr-step.ts';
 
 export interface ExtractRequest {
   source: { path: string } | { sha256: string };
   name: string;
   maxTextChars: number;
+  /** Recognise text in images and scanned PDFs. */
+  ocr: boolean;
 }
 
 export interface ExtractResponse {
@@ -52,28 +55,37 @@ export async function runExtract(req: ExtractRequest, blobs: BlobStore): Promise
     sha256, size: bytes.length, mime, ingestor: ingestor?.name ?? null, title: null, date: null,
     text: '', meta: {}, children: [], warnings: [], error: null,
   };
-  if (!ingestor) return res;
-  try {
-    const out = await ingestor.extract({ bytes, name: req.name, ext, mime });
-    res.mime = out.mime ?? mime;
-    res.title = out.title ?? null;
-    res.date = out.date ?? null;
-    res.meta = out.meta;
-    res.warnings = out.warnings ?? [];
-    let text = out.text ?? '';
-    if (text.length > req.maxTextChars) {
-      text = text.slice(0, req.maxTextChars);
-      res.meta = { ...res.meta, textTruncatedAt: req.maxTextChars };
+  let text = '';
+  if (ingestor) {
+    try {
+      const out = await ingestor.extract({ bytes, name: req.name, ext, mime });
+      res.mime = out.mime ?? mime;
+      res.title = out.title ?? null;
+      res.date = out.date ?? null;
+      res.meta = out.meta;
+      res.warnings = out.warnings ?? [];
+      text = out.text ?? '';
+      for (const child of out.children) {
+        const childSha = sha256Of(child.bytes);
+        await blobs.put(childSha, child.bytes);
+        res.children.push({ name: child.name, role: child.role, sha256: childSha, size: child.bytes.length, meta: child.meta ?? {} });
+      }
+    } catch (err) {
+      res.error = toFailure(err);
+      res.children = [];
     }
-    res.text = text;
-    for (const child of out.children) {
-      const childSha = sha256Of(child.bytes);
-      await blobs.put(childSha, child.bytes);
-      res.children.push({ name: child.name, role: child.role, sha256: childSha, size: child.bytes.length, meta: child.meta ?? {} });
-    }
-  } catch (err) {
-    res.error = toFailure(err);
-    res.children = [];
   }
+  // OCR even when no ingestor read the item: a picture needs no parser to be read.
+  if (req.ocr && !res.error && needsOcr(res.mime, text, res.meta)) {
+    const ocr = runOcr(bytes, res.mime);
+    if (ocr.text) text = text.trim() ? `${text}\n\n${ocr.text}` : ocr.text;
+    res.meta = { ...res.meta, ...ocr.meta };
+    if (ocr.warning) res.warnings.push(ocr.warning);
+  }
+  if (text.length > req.maxTextChars) {
+    text = text.slice(0, req.maxTextChars);
+    res.meta = { ...res.meta, textTruncatedAt: req.maxTextChars };
+  }
+  res.text = text;
   return res;
 }

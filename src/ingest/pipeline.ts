@@ -21,6 +21,8 @@ export interface IngestOptions {
   maxDepth?: number;
   timeoutMs?: number;
   maxTextChars?: number;
+  /** OCR images and scanned PDFs (default true). */
+  ocr?: boolean;
   onProgress?: (stats: IngestStats) => void;
 }
 
@@ -112,7 +114,7 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
     const source = job.sha256 ? { sha256: job.sha256 } : { path: job.input.record.absPath };
     let res: ExtractResponse;
     try {
-      res = await pool.run({ source, name: job.name, maxTextChars });
+      res = await pool.run({ source, name: job.name, maxTextChars, ocr: options.ocr ?? true });
     } catch (err) {
       const f = toFailure(err);
       await failAt(job, f.code, f.message);
