@@ -110,6 +110,10 @@ export interface Store {
   analysisSubjects(): Promise<AnalysisSubject[]>;
   itemText(rowid: number): Promise<string>;
   setVerdicts(verdicts: Map<string, Verdict>): Promise<void>;
+  /** Every item's SHA-256, for integrity checks. */
+  itemHashes(): Promise<string[]>;
+  /** The finished input files: the intake manifest. */
+  inputs(): Promise<{ path: string; sha256: string | null; size: number; recordedAt: string }[]>;
   /** Make every write so far durable and visible to other readers. */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -206,6 +206,17 @@ export class SqliteStore implements Store {
   async itemText(rowid: number): Promise<string> { return this.analysis.text(rowid); }
   async setVerdicts(verdicts: Map<string, Verdict>): Promise<void> { this.commit(); this.analysis.setVerdicts(verdicts); }
 
+  async itemHashes(): Promise<string[]> {
+    this.commit();
+    return this.db.prepare('SELECT sha256 FROM items ORDER BY id').pluck().all() as string[];
+  }
+
+  async inputs(): Promise<{ path: string; sha256: string | null; size: number; recordedAt: string }[]> {
+    this.commit();
+    return this.db.prepare('SELECT path, sha256, size, finished_at AS recordedAt FROM inputs ORDER BY path').all() as
+      { path: string; sha256: string | null; size: number; recordedAt: string }[];
+  }
+
   async close(): Promise<void> {
     this.commit();
     if (this.db.open) this.db.close();
