@@ -25,6 +25,9 @@ const liveLookup = data.dns
   : undefined;
 
 let chain: Promise<void> = Promise.resolve();
+// A parser may leave a stray rejected promise behind after its job already
+// answered; it must not kill the thread (and the next job with it).
+process.on('unhandledRejection', () => {});
 parentPort!.on('message', (msg: { id: number; req: { sha256: string } }) => {
   chain = chain.then(async () => {
     try {

@@ -5,6 +5,7 @@ import { ingest } from '../ingest/pipeline.ts';
 import { openStore } from '../store/open-store.ts';
 import { formatBytes, formatDuration } from './format.ts';
 import { Progress } from './progress.ts';
+import { parseSize } from './parse-size.ts';
 import { importKeyFiles } from './keys-command.ts';
 import { runAnalysis } from '../analyze/run-analysis.ts';
 import { printAnalysis } from './analyze-command.ts';
@@ -26,6 +27,13 @@ Options:
   --no-analyze     extract only; run \`tamis analyze\` later
   --no-ocr         do not OCR images and scanned PDFs (tesseract, French + English)
   --quiet          no progress display
+
+Limits against hostile input (each hit is recorded as a failure with a code):
+  --max-member-size SIZE     largest member/attachment unpacked (default 1G)
+  --max-archive-size SIZE    most one archive may expand to (default 8G)
+  --max-input-expansion SIZE most one input file may expand to, all levels (default 64G)
+  --max-ratio N              largest expansion ratio of a member over 1 MB (default 1000)
+  --max-entries N            most members read from one archive (default 200000)
 `;
 
 export async function ingestCommand(argv: string[]): Promise<number> {
@@ -35,6 +43,8 @@ export async function ingestCommand(argv: string[]): Promise<number> {
       db: { type: 'string' }, workers: { type: 'string' }, timeout: { type: 'string' }, 'max-depth': { type: 'string' },
       quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       keys: { type: 'string', multiple: true }, dns: { type: 'boolean' }, 'no-analyze': { type: 'boolean' }, 'no-ocr': { type: 'boolean' },
+      'max-member-size': { type: 'string' }, 'max-archive-size': { type: 'string' }, 'max-input-expansion': { type: 'string' },
+      'max-ratio': { type: 'string' }, 'max-entries': { type: 'string' },
     },
   });
   if (values.help) { process.stdout.write(HELP); return 0; }
@@ -55,6 +65,13 @@ export async function ingestCommand(argv: string[]): Promise<number> {
       timeoutMs: (num(values.timeout, 'timeout') ?? 120) * 1000,
       maxDepth: num(values['max-depth'], 'max-depth'),
       ocr: !values['no-ocr'],
+      limits: {
+        ...(values['max-member-size'] ? { maxMemberBytes: parseSize(values['max-member-size'], 'max-member-size') } : {}),
+        ...(values['max-archive-size'] ? { maxArchiveBytes: parseSize(values['max-archive-size'], 'max-archive-size') } : {}),
+        ...(values['max-input-expansion'] ? { maxInputExpandedBytes: parseSize(values['max-input-expansion'], 'max-input-expansion') } : {}),
+        ...(values['max-ratio'] ? { maxRatio: num(values['max-ratio'], 'max-ratio') } : {}),
+        ...(values['max-entries'] ? { maxEntries: num(values['max-entries'], 'max-entries') } : {}),
+      },
       onProgress: progress ? (s) => progress.update(s) : undefined,
     });
     progress?.finish();

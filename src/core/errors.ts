@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   E_OOXML_ENCRYPTED: 'The Office (OOXML) document is encrypted with a password; its content cannot be read',
   E_TEXT_DECODE: 'The text could not be decoded',
   E_TOO_DEEP: 'Containers are nested deeper than the limit',
+  E_BOMB: 'The archive expands beyond the limits (zip bomb): the rest was not unpacked',
+  E_TOO_MANY_ENTRIES: 'The archive has more members than the limit: the rest were not read',
   E_RECURSIVE: 'The container holds a copy of itself (or of a container around it)',
   E_UNREADABLE_ENTRY: 'The walk met something that is not a regular file or folder (socket, device, broken link)',
   E_TOO_LARGE: 'The item is larger than the limit',

@@ -33,12 +33,35 @@ function headerBlock(email: Email): string {
   return lines.join('\n');
 }
 
-async function parseEmail(bytes: Uint8Array): Promise<Email> {
+const PARSE_OPTIONS = { forceRfc822Attachments: true, attachmentEncoding: 'arraybuffer' } as const;
+
+/** The header block alone (up to the first empty line), as a message with an empty body. */
+function headersOnly(bytes: Uint8Array): Uint8Array {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const crlf = b.indexOf('\r\n\r\n');
+  const lf = b.indexOf('\n\n');
+  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : b.length;
+  return b.subarray(0, end);
+}
+
+/**
+ * postal-mime refuses structures past its nesting limits; the message is then
+ * read from its headers alone (the parts still come from mime-parts.ts, which
+ * caps depth itself), with a warning, instead of losing the email.
+ */
+async function parseEmail(bytes: Uint8Array): Promise<{ email: Email; warning?: { code: string; message: string } }> {
   if (!hasHeaderBlock(bytes)) throw new TamisError('E_EMAIL_INVALID', 'no RFC 5322 header at the start of the file');
   try {
-    return await PostalMime.parse(bytes, { forceRfc822Attachments: true, attachmentEncoding: 'arraybuffer' });
+    return { email: await PostalMime.parse(bytes, PARSE_OPTIONS) };
   } catch (err) {
-    throw new TamisError('E_EMAIL_INVALID', (err as Error).message, { cause: err });
+    const message = (err as Error).message;
+    if (!/nesting depth|headers size/i.test(message)) throw new TamisError('E_EMAIL_INVALID', message, { cause: err });
+    try {
+      const email = await PostalMime.parse(headersOnly(bytes), PARSE_OPTIONS);
+      return { email, warning: { code: 'E_TOO_DEEP', message: `body not read as text: ${message}` } };
+    } catch (again) {
+      throw new TamisError('E_EMAIL_INVALID', (again as Error).message, { cause: again });
+    }
   }
 }
 
@@ -49,8 +72,9 @@ export const emailIngestor: Ingestor = {
     return ext === 'eml' ? 10 : 0;
   },
   async extract({ bytes }) {
-    const email = await parseEmail(bytes);
+    const { email, warning } = await parseEmail(bytes);
     const { parts, warnings } = listParts(bytes);
+    if (warning) warnings.unshift(warning as (typeof warnings)[number]);
     const rawDate = email.headers.find((h) => h.key === 'date')?.value;
     const body = (email.text ?? (email.html ? htmlToText(email.html) : '')).replace(/\r\n?/g, '\n');
     const meta: Record<string, unknown> = {

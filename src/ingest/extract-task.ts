@@ -10,6 +10,7 @@ import type { ChildRecord } from '../store/store.ts';
 import { pickIngestor } from './registry.ts';
 import { sniff } from './sniff.ts';
 import { needsOcr, runOcr } from './ocr-step.ts';
+import type { Limits } from '../core/limits.ts';
 
 export interface ExtractRequest {
   source: { path: string } | { sha256: string };
@@ -17,6 +18,7 @@ export interface ExtractRequest {
   maxTextChars: number;
   /** Recognise text in images and scanned PDFs. */
   ocr: boolean;
+  limits: Limits;
 }
 
 export interface ExtractResponse {
@@ -58,7 +60,7 @@ export async function runExtract(req: ExtractRequest, blobs: BlobStore): Promise
   let text = '';
   if (ingestor) {
     try {
-      const out = await ingestor.extract({ bytes, name: req.name, ext, mime });
+      const out = await ingestor.extract({ bytes, name: req.name, ext, mime, limits: req.limits });
       res.mime = out.mime ?? mime;
       res.title = out.title ?? null;
       res.date = out.date ?? null;

@@ -7,6 +7,9 @@ import { runExtract, type ExtractRequest } from './extract-task.ts';
 
 const blobs = new LocalBlobStore((workerData as { blobRoot: string }).blobRoot);
 let chain: Promise<void> = Promise.resolve();
+// A parser may leave a stray rejected promise behind after its job already
+// answered; it must not kill the thread (and the next job with it).
+process.on('unhandledRejection', () => {});
 
 parentPort!.on('message', (msg: { id: number; req: ExtractRequest }) => {
   chain = chain.then(async () => {

@@ -3,6 +3,7 @@
 // and a score. Ingestors are pure: bytes in, extraction out; they throw
 // TamisError (src/core/errors.ts) when the input is broken.
 import type { Metadata } from '../core/types.ts';
+import type { Limits } from '../core/limits.ts';
 
 export interface IngestInput {
   /** Exact bytes of the item. */
@@ -13,6 +14,8 @@ export interface IngestInput {
   ext: string;
   /** MIME type guessed by sniff.ts from magic bytes and extension. */
   mime: string;
+  /** Hostile-input limits (src/core/limits.ts; DEFAULT_LIMITS when absent); containers must respect them. */
+  limits?: Limits;
 }
 
 export interface ChildOut {

@@ -12,6 +12,7 @@ import { kindOf } from './kind.ts';
 import { WorkerPool } from './worker-pool.ts';
 import { walkInputs } from './walk.ts';
 import { IngestStats } from './ingest-stats.ts';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.ts';
 
 export interface IngestOptions {
   store: Store;
@@ -23,6 +24,7 @@ export interface IngestOptions {
   maxTextChars?: number;
   /** OCR images and scanned PDFs (default true). */
   ocr?: boolean;
+  limits?: Partial<Limits>;
   onProgress?: (stats: IngestStats) => void;
 }
 
@@ -39,7 +41,7 @@ interface Job {
   ancestors: string[];
 }
 
-interface InputTracker { record: InputRecord; pending: number; sha256: string | null }
+interface InputTracker { record: InputRecord; pending: number; sha256: string | null; expanded: number }
 
 const MEMBER_SEP = '!/';
 
@@ -63,6 +65,7 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
     resourceLimits: { maxOldGenerationSizeMb: 4096 },
   });
   const maxTextChars = options.maxTextChars ?? 20_000_000;
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const stack: Job[] = [];
   let nextFile = 0;
   let inFlight = 0;
@@ -87,11 +90,14 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
         input: job.input, path, name: c.name, role: c.role, sha256: c.sha256,
         parentSha256: sha256, parentPath: job.path, depth: job.depth + 1, ancestors: [...job.ancestors, sha256],
       };
-      if (child.depth > maxDepth) {
+      if (job.input.expanded + c.size > limits.maxInputExpandedBytes) {
+        await failAt(child, 'E_BOMB', `the input file expands past ${limits.maxInputExpandedBytes} bytes across its nested containers`);
+      } else if (child.depth > maxDepth) {
         await failAt(child, 'E_TOO_DEEP', `depth ${child.depth} is over the limit of ${maxDepth}`);
       } else if (child.ancestors.includes(c.sha256)) {
         await failAt(child, 'E_RECURSIVE', 'member is byte-identical to a container that holds it');
       } else {
+        job.input.expanded += c.size;
         job.input.pending++;
         stack.push(child);
       }
@@ -114,7 +120,7 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
     const source = job.sha256 ? { sha256: job.sha256 } : { path: job.input.record.absPath };
     let res: ExtractResponse;
     try {
-      res = await pool.run({ source, name: job.name, maxTextChars, ocr: options.ocr ?? true });
+      res = await pool.run({ source, name: job.name, maxTextChars, ocr: options.ocr ?? true, limits });
     } catch (err) {
       const f = toFailure(err);
       await failAt(job, f.code, f.message);
@@ -129,9 +135,10 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
       return;
     }
     const failures: FailureRecord[] = [];
-    if (res.error) failures.push({ path: job.path, sha256: res.sha256, code: res.error.code, message: res.error.message });
+    if (res.error) failures.push({ path: job.path, sha256: res.sha256, code: res.error.code, message: res.error.message, itemSha256: res.sha256, member: '' });
     for (const w of res.warnings) {
-      failures.push({ path: w.member ? job.path + MEMBER_SEP + w.member : job.path, sha256: null, code: w.code, message: w.message });
+      const member = w.member ? MEMBER_SEP + w.member : '';
+      failures.push({ path: job.path + member, sha256: member ? null : res.sha256, code: w.code, message: w.message, itemSha256: res.sha256, member });
     }
     await store.recordExtraction({
       sha256: res.sha256, size: res.size, mime: res.mime, ingestor: res.ingestor, title: res.title, date: res.date,
@@ -150,7 +157,7 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
       const record: InputRecord = { path: f.path, absPath: f.absPath, size: f.size, mtimeMs: f.mtimeMs };
       if (await store.inputDone(record)) { stats.inputSkipped(f.size); continue; }
       return {
-        input: { record, pending: 1, sha256: null }, path: f.path, name: f.path.split('/').pop()!, role: 'file',
+        input: { record, pending: 1, sha256: null, expanded: 0 }, path: f.path, name: f.path.split('/').pop()!, role: 'file',
         sha256: null, parentSha256: null, parentPath: null, depth: 0, ancestors: [],
       };
     }

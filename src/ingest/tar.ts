@@ -5,6 +5,7 @@
 import { gunzipSync } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
 import { TamisError } from '../core/errors.ts';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.ts';
 import type { ChildOut, Extraction, Ingestor } from './ingestor.ts';
 import { baseName } from './mime-names.ts';
 
@@ -43,11 +44,12 @@ function gunzippedName(name: string, header: Uint8Array): string {
   return stored ? baseName(stored) : `${base || 'data'}.out`;
 }
 
-export async function readTar(bytes: Uint8Array): Promise<{ children: ChildOut[]; warnings: Warning[]; entries: number; names: string[] }> {
+export async function readTar(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): Promise<{ children: ChildOut[]; warnings: Warning[]; entries: number; names: string[] }> {
   const children: ChildOut[] = [];
   const warnings: Warning[] = [];
   const names: string[] = [];
   let entries = 0;
+  let expanded = 0;
   // allowUnknownFormat: V7 tars have no magic; the header checksum still guards.
   // (tar-stream's own typings omit the option; extract.js reads it.)
   const ex = tarExtract({ allowUnknownFormat: true } as Parameters<typeof tarExtract>[0]);
@@ -56,9 +58,24 @@ export async function readTar(bytes: Uint8Array): Promise<{ children: ChildOut[]
     for await (const entry of ex) {
       const h = entry.header;
       entries++;
+      const isFile = h.type === 'file' || h.type === 'contiguous-file';
+      const size = h.size ?? 0;
+      const over = entries > limits.maxEntries ? 'entries'
+        : size > limits.maxMemberBytes ? `it is ${size} bytes, over the ${limits.maxMemberBytes}-byte member limit`
+        : expanded + size > limits.maxArchiveBytes ? `the archive would expand past ${limits.maxArchiveBytes} bytes` : null;
+      if (isFile && over) {
+        entry.resume(); // skip its data without keeping it
+        if (over === 'entries') {
+          if (entries === limits.maxEntries + 1) warnings.push({ code: 'E_TOO_MANY_ENTRIES', message: `only the first ${limits.maxEntries} members were read` });
+        } else {
+          warnings.push({ code: 'E_BOMB', message: `member not unpacked: ${over}`, member: h.name });
+        }
+        continue;
+      }
+      expanded += size;
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
-      if (h.type === 'file' || h.type === 'contiguous-file') {
+      if (isFile) {
         names.push(h.name);
         const meta: Record<string, unknown> = { tarMode: h.mode };
         if (h.mtime && !Number.isNaN(h.mtime.getTime())) meta.tarModified = h.mtime.toISOString();
@@ -81,13 +98,17 @@ export const tarIngestor: Ingestor = {
     if (mime === 'application/x-tar' || mime === 'application/gzip') return 100;
     return ['tar', 'tgz', 'gz', 'gzip'].includes(ext) ? 10 : 0;
   },
-  async extract({ bytes, name }) {
+  async extract({ bytes, name, limits = DEFAULT_LIMITS }) {
     let body = bytes;
     const gzipped = isGzip(bytes);
     if (gzipped) {
       try {
-        body = gunzipSync(bytes);
+        // Bounded output: a gzip bomb stops at the archive limit instead of filling memory.
+        body = gunzipSync(bytes, { maxOutputLength: Math.min(limits.maxArchiveBytes, 2 ** 31 - 1) });
       } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+          throw new TamisError('E_BOMB', `gzip stream expands past ${limits.maxArchiveBytes} bytes`, { cause: err });
+        }
         throw new TamisError('E_GZIP_CORRUPT', (err as Error).message, { cause: err });
       }
       if (!looksLikeTar(body)) {
@@ -101,7 +122,7 @@ export const tarIngestor: Ingestor = {
     } else if (!looksLikeTar(body) && !isEndOfArchive(body)) {
       throw new TamisError('E_TAR_CORRUPT', 'no tar header at the start');
     }
-    const tar = await readTar(body);
+    const tar = await readTar(body, limits);
     return {
       mime: gzipped ? 'application/gzip' : 'application/x-tar',
       text: tar.names.join('\n'),

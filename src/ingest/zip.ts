@@ -9,6 +9,7 @@ import { crc32 } from 'node:zlib';
 import { TamisError } from '../core/errors.ts';
 import type { ChildOut, Extraction, Ingestor } from './ingestor.ts';
 import { readCentralDirectory, type ZipEntryInfo } from './zip-toc.ts';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.ts';
 
 const SIG_LOCAL = 0x04034b50;
 const LOCAL_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -65,13 +66,35 @@ function readMember(bytes: Uint8Array, entry: ZipEntryInfo): Uint8Array | Warnin
   return out;
 }
 
+/** Entries whose data ranges overlap another's: the "better zip bomb" reuses one compressed stream many times. */
+function overlappingEntries(entries: ZipEntryInfo[]): Set<number> {
+  const spans = entries.map((e, i) => ({ i, start: e.localOffset, end: e.localOffset + 30 + e.compressedSize }))
+    .filter((s) => s.end > s.start).sort((a, b) => a.start - b.start);
+  const out = new Set<number>();
+  for (let k = 1; k < spans.length; k++) {
+    if (spans[k]!.start < spans[k - 1]!.end) { out.add(spans[k]!.i); out.add(spans[k - 1]!.i); }
+  }
+  return out;
+}
+
+/** Why a member must not be unpacked, judged from its declared sizes before any memory is spent. */
+function bombReason(e: ZipEntryInfo, expandedSoFar: number, limits: Limits, overlaps: boolean): string | null {
+  if (overlaps) return 'its data overlaps another member\'s (overlapping-entry zip bomb)';
+  if (e.size > limits.maxMemberBytes) return `it declares ${e.size} bytes, over the ${limits.maxMemberBytes}-byte member limit`;
+  if (expandedSoFar + e.size > limits.maxArchiveBytes) return `the archive would expand past ${limits.maxArchiveBytes} bytes`;
+  if (e.size > 1 << 20 && e.size / Math.max(1, e.compressedSize) > limits.maxRatio) {
+    return `it expands ${Math.round(e.size / Math.max(1, e.compressedSize))}-fold, over the ratio limit of ${limits.maxRatio}`;
+  }
+  return null;
+}
+
 export const zipIngestor: Ingestor = {
   name: 'zip',
   score({ mime, ext }) {
     if (mime === 'application/zip') return 100;
     return ext === 'zip' ? 10 : 0;
   },
-  async extract({ bytes }) {
+  async extract({ bytes, limits = DEFAULT_LIMITS }) {
     const entries = readCentralDirectory(bytes);
     if (!entries) throw new TamisError('E_ZIP_CORRUPT', 'no end-of-central-directory record (truncated or not a zip)');
     // Member headers present but no directory entry read: the directory is
@@ -82,9 +105,21 @@ export const zipIngestor: Ingestor = {
     const children: ChildOut[] = [];
     const warnings: Warning[] = [];
     const names: string[] = [];
+    const overlapping = overlappingEntries(entries);
+    let expanded = 0;
     entries.forEach((entry, index) => {
       if (entry.name.endsWith('/')) return; // directory
+      if (index >= limits.maxEntries) {
+        if (index === limits.maxEntries) warnings.push({ code: 'E_TOO_MANY_ENTRIES', message: `only the first ${limits.maxEntries} of ${entries.length} members were read` });
+        return;
+      }
       names.push(entry.name);
+      const bomb = bombReason(entry, expanded, limits, overlapping.has(index));
+      if (bomb) {
+        warnings.push({ code: 'E_BOMB', message: bomb, member: entry.name });
+        return;
+      }
+      expanded += entry.size;
       const got = readMember(bytes, entry);
       if (!(got instanceof Uint8Array)) {
         warnings.push(got);

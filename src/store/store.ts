@@ -46,6 +46,10 @@ export interface FailureRecord {
   sha256: string | null;
   code: string;
   message: string;
+  /** Set when the failure is intrinsic to an item's bytes: repeated at each path the item appears. */
+  itemSha256?: string;
+  /** For intrinsic failures: what follows the item's path ('' or '!/member'). */
+  member?: string;
 }
 
 export interface InputRecord {
@@ -88,7 +92,7 @@ export interface Store {
   knownItem(sha256: string): Promise<KnownItem | undefined>;
   /** One atomic write: the item, its children, the occurrence, and its failures. */
   recordExtraction(item: ItemRecord, children: ChildRecord[], occurrence: Occurrence, failures: FailureRecord[]): Promise<void>;
-  /** An occurrence of an item already extracted (plus failures met at that path). */
+  /** An occurrence of an item already extracted; the item's intrinsic failures are repeated at its path. */
   recordOccurrence(occurrence: Occurrence, failures: FailureRecord[]): Promise<void>;
   /** A path that produced no item at all (unreadable file, too deep...). */
   recordFailure(failure: FailureRecord): Promise<void>;

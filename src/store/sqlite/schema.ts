@@ -101,6 +101,13 @@ const MIGRATIONS: string[] = [
     UNIQUE (name, value)
   );
   `,
+  `
+  -- Failures met while extracting an item belong to the item: every other
+  -- path where the same bytes appear gets them too (member = suffix after the path).
+  ALTER TABLE failures ADD COLUMN item_sha256 TEXT;
+  ALTER TABLE failures ADD COLUMN member TEXT NOT NULL DEFAULT '';
+  CREATE INDEX failures_item ON failures(item_sha256);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -56,8 +56,11 @@ export class SqliteStore implements Store {
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
       insertOcc: db.prepare(`INSERT OR IGNORE INTO occurrences (path, sha256, parent_sha256, parent_path, role, kind, name)
         VALUES (@path, @sha256, @parentSha256, @parentPath, @role, @kind, @name)`),
-      insertFailure: db.prepare(`INSERT OR IGNORE INTO failures (path, sha256, code, message, recorded_at)
-        VALUES (@path, @sha256, @code, @message, @now)`),
+      insertFailure: db.prepare(`INSERT OR IGNORE INTO failures (path, sha256, code, message, recorded_at, item_sha256, member)
+        VALUES (@path, @sha256, @code, @message, @now, @itemSha256, @member)`),
+      // Copies carry no item_sha256: only the originals are read, so n copies cost O(n), not O(n²).
+      repeatFailures: db.prepare(`INSERT OR IGNORE INTO failures (path, sha256, code, message, recorded_at, item_sha256, member)
+        SELECT DISTINCT @path || member, sha256, code, message, @now, NULL, member FROM failures WHERE item_sha256 = @sha256`),
       insertFts: db.prepare('INSERT INTO items_fts (rowid, title, names, body) VALUES (?, ?, ?, ?)'),
       ftsNames: db.prepare('SELECT names FROM items_fts WHERE rowid = ?'),
       updateFtsNames: db.prepare('UPDATE items_fts SET names = ? WHERE rowid = ?'),
@@ -88,7 +91,7 @@ export class SqliteStore implements Store {
   }
 
   private addFailures(failures: FailureRecord[], now: string): void {
-    for (const f of failures) this.stmts.insertFailure.run({ ...f, now });
+    for (const f of failures) this.stmts.insertFailure.run({ ...f, itemSha256: f.itemSha256 ?? null, member: f.member ?? '', now });
   }
 
   private readonly writeExtraction = (item: ItemRecord, children: ChildRecord[], occ: Occurrence, failures: FailureRecord[]) => {
@@ -130,7 +133,9 @@ export class SqliteStore implements Store {
   async recordOccurrence(occ: Occurrence, failures: FailureRecord[]): Promise<void> {
     this.write(() => {
       this.addOccurrence(occ);
-      this.addFailures(failures, new Date().toISOString());
+      const now = new Date().toISOString();
+      this.stmts.repeatFailures.run({ path: occ.path, sha256: occ.sha256, now });
+      this.addFailures(failures, now);
     });
   }
 
