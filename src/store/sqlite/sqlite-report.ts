@@ -16,7 +16,7 @@ export async function* reportRows(db: Database.Database): AsyncGenerator<ReportI
       (SELECT json_group_array(json_object('rule', f.rule, 'severity', f.severity, 'message', f.message,
           'evidence', json(f.evidence), 'related', json(f.related)))
         FROM (SELECT * FROM findings f WHERE f.sha256 = i.sha256 ORDER BY
-          CASE f.severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END, f.id) f) AS findings,
+          CASE f.severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END, f.rule, f.message, f.evidence) f) AS findings,
       (SELECT json_group_array(path) FROM (SELECT path FROM occurrences p WHERE p.sha256 = i.sha256 ORDER BY p.path)) AS paths
     FROM items i
     JOIN occurrences o ON o.id = (SELECT id FROM occurrences c WHERE c.sha256 = i.sha256 ORDER BY c.path LIMIT 1)
