@@ -2,7 +2,8 @@
 // them in the blob store, pick an ingestor, extract, and store each child's
 // bytes so the main thread only ever passes hashes around.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { extractLargeFile } from './large-file.ts';
 import { TamisError, toFailure } from '../core/errors.ts';
 import type { Metadata } from '../core/types.ts';
 import type { BlobStore } from '../store/blobs/blob-store.ts';
@@ -37,6 +38,10 @@ export interface ExtractResponse {
 
 export const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+function fileSize(path: string): number {
+  try { return statSync(path).size; } catch { return 0; }
+}
+
 async function readSource(source: ExtractRequest['source'], blobs: BlobStore): Promise<Uint8Array> {
   try {
     const buf = 'path' in source ? readFileSync(source.path) : await blobs.get(source.sha256);
@@ -47,7 +52,14 @@ async function readSource(source: ExtractRequest['source'], blobs: BlobStore): P
   }
 }
 
+/** Files above this are hashed and copied in a stream; only what must be parsed whole is loaded. */
+const STREAM_ABOVE = 64 << 20;
+
 export async function runExtract(req: ExtractRequest, blobs: BlobStore): Promise<ExtractResponse> {
+  if ('path' in req.source && fileSize(req.source.path) > STREAM_ABOVE) {
+    const large = await extractLargeFile(req.source.path, req.name, blobs, req.limits);
+    if (large) return large;
+  }
   const bytes = await readSource(req.source, blobs);
   const sha256 = 'sha256' in req.source ? req.source.sha256 : sha256Of(bytes);
   if ('path' in req.source) await blobs.put(sha256, bytes);

@@ -7,4 +7,6 @@ export interface BlobStore {
   /** Store bytes whose SHA-256 the caller computed. Idempotent. */
   put(sha256: string, bytes: Uint8Array): Promise<void>;
   get(sha256: string): Promise<Uint8Array>;
+  /** Copy a file in while hashing it, without holding it in memory. */
+  importFile(path: string): Promise<{ sha256: string; size: number }>;
 }

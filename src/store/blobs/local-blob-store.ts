@@ -5,9 +5,9 @@
 // File calls are synchronous on purpose: blobs are written from worker
 // threads, where blocking is free, while async calls would queue on libuv's
 // small shared thread pool and leave the workers idle.
-import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { BlobStore } from './blob-store.ts';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -43,6 +43,35 @@ export class LocalBlobStore implements BlobStore {
       try { unlinkSync(tmp); } catch { /* already gone */ }
       throw err;
     }
+  }
+
+  /** Copy a file in, hashing as it streams: large originals never sit in memory. */
+  async importFile(src: string): Promise<{ sha256: string; size: number }> {
+    mkdirSync(this.location, { recursive: true });
+    const tmp = join(this.location, `.import.${randomBytes(6).toString('hex')}.tmp`);
+    const hash = createHash('sha256');
+    const chunk = Buffer.allocUnsafe(8 << 20);
+    const input = openSync(src, 'r');
+    const output = openSync(tmp, 'w');
+    let size = 0;
+    try {
+      for (let n = readSync(input, chunk); n > 0; n = readSync(input, chunk)) {
+        hash.update(chunk.subarray(0, n));
+        writeSync(output, chunk, 0, n);
+        size += n;
+      }
+    } finally {
+      closeSync(input);
+      closeSync(output);
+    }
+    const sha256 = hash.digest('hex');
+    const final = this.pathOf(sha256);
+    if (existsSync(final)) unlinkSync(tmp);
+    else {
+      mkdirSync(join(this.location, sha256.slice(0, 2)), { recursive: true });
+      renameSync(tmp, final);
+    }
+    return { sha256, size };
   }
 
   async get(sha256: string): Promise<Uint8Array> {
