@@ -24,6 +24,7 @@ Options:
   --keys FILE      import DKIM keys (BIND zone file or JSON) before verifying; repeatable
   --dns            fetch DKIM keys missing from the archive from live DNS (off by
                    default: lookups reveal what you examine); fetched keys are archived
+  --retry-failed   first run again what failed in earlier runs (e.g. with a longer --timeout)
   --no-analyze     extract only; run \`tamis analyze\` later
   --no-ocr         do not OCR images and scanned PDFs (tesseract, French + English)
   --quiet          no progress display
@@ -42,7 +43,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     options: {
       db: { type: 'string' }, workers: { type: 'string' }, timeout: { type: 'string' }, 'max-depth': { type: 'string' },
       quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      keys: { type: 'string', multiple: true }, dns: { type: 'boolean' }, 'no-analyze': { type: 'boolean' }, 'no-ocr': { type: 'boolean' },
+      keys: { type: 'string', multiple: true }, dns: { type: 'boolean' }, 'no-analyze': { type: 'boolean' }, 'no-ocr': { type: 'boolean' }, 'retry-failed': { type: 'boolean' },
       'max-member-size': { type: 'string' }, 'max-archive-size': { type: 'string' }, 'max-input-expansion': { type: 'string' },
       'max-ratio': { type: 'string' }, 'max-entries': { type: 'string' },
     },
@@ -65,6 +66,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
       timeoutMs: (num(values.timeout, 'timeout') ?? 120) * 1000,
       maxDepth: num(values['max-depth'], 'max-depth'),
       ocr: !values['no-ocr'],
+      retryFailed: values['retry-failed'] ?? false,
       limits: {
         ...(values['max-member-size'] ? { maxMemberBytes: parseSize(values['max-member-size'], 'max-member-size') } : {}),
         ...(values['max-archive-size'] ? { maxArchiveBytes: parseSize(values['max-archive-size'], 'max-archive-size') } : {}),

@@ -25,6 +25,8 @@ export interface IngestOptions {
   /** OCR images and scanned PDFs (default true). */
   ocr?: boolean;
   limits?: Partial<Limits>;
+  /** First run again what failed before (items that failed, jobs that timed out or crashed). */
+  retryFailed?: boolean;
   onProgress?: (stats: IngestStats) => void;
 }
 
@@ -41,7 +43,8 @@ interface Job {
   ancestors: string[];
 }
 
-interface InputTracker { record: InputRecord; pending: number; sha256: string | null; expanded: number }
+/** The input file a job descends from; `record` is null for retried jobs, which do not touch the ledger. */
+interface InputTracker { record: InputRecord | null; pending: number; sha256: string | null; expanded: number }
 
 const MEMBER_SEP = '!/';
 
@@ -49,6 +52,7 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
   const { store, blobs } = options;
   const maxDepth = options.maxDepth ?? 32;
   const stats = new IngestStats();
+  const retries = options.retryFailed ? await store.takeFailedForRetry() : [];
   const { files, problems } = await walkInputs(options.inputs);
   for (const p of problems) {
     await store.recordFailure({ path: p.path, sha256: null, code: p.code, message: `${p.message}` });
@@ -66,13 +70,17 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
   });
   const maxTextChars = options.maxTextChars ?? 20_000_000;
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const stack: Job[] = [];
+  const stack: Job[] = retries.map((r) => ({
+    input: { record: null, pending: 1, sha256: null, expanded: 0 }, path: r.path, name: r.name, role: r.role,
+    sha256: r.sha256, parentSha256: r.parentSha256, parentPath: r.parentPath,
+    depth: r.path.split('!/').length - 1, ancestors: r.parentSha256 ? [r.parentSha256] : [],
+  }));
   let nextFile = 0;
   let inFlight = 0;
   const limit = pool.size * 4;
 
   const done = async (job: Job) => {
-    if (--job.input.pending === 0) {
+    if (--job.input.pending === 0 && job.input.record) {
       await store.markInputDone(job.input.record, job.input.sha256);
       stats.inputDone(job.input.record.size);
     }
@@ -117,7 +125,7 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
       await descend(job, known.sha256, known.children);
       return;
     }
-    const source = job.sha256 ? { sha256: job.sha256 } : { path: job.input.record.absPath };
+    const source = job.sha256 ? { sha256: job.sha256 } : { path: job.input.record!.absPath };
     let res: ExtractResponse;
     try {
       res = await pool.run({ source, name: job.name, maxTextChars, ocr: options.ocr ?? true, limits });

@@ -52,6 +52,8 @@ export interface FailureRecord {
   member?: string;
 }
 
+export interface RetryJob { path: string; sha256: string | null; parentSha256: string | null; parentPath: string | null; role: Role; name: string }
+
 export interface InputRecord {
   path: string;
   absPath: string;
@@ -114,6 +116,8 @@ export interface Store {
   analysisSubjects(): Promise<AnalysisSubject[]>;
   itemText(rowid: number): Promise<string>;
   setVerdicts(verdicts: Map<string, Verdict>): Promise<void>;
+  /** Remove what failed from the store and return the jobs to run again (`ingest --retry-failed`). */
+  takeFailedForRetry(): Promise<RetryJob[]>;
   /** Every item's SHA-256, for integrity checks. */
   itemHashes(): Promise<string[]>;
   /** The finished input files: the intake manifest. */

@@ -10,10 +10,11 @@ import { toFtsQuery } from '../../search/fts-query.ts';
 import { migrate } from './schema.ts';
 import { reportRows } from './sqlite-report.ts';
 import { SqliteAnalysis } from './sqlite-analysis.ts';
+import { takeFailedForRetry } from './sqlite-retry.ts';
 import type { DkimKey } from '../../keys/key-index.ts';
 import type { Finding, Verdict } from '../../core/types.ts';
 import type {
-  AnalysisSubject, StoredFinding, ChildRecord, CorpusCounts, FailureRecord, InputRecord, ItemRecord, KnownItem, Occurrence,
+  AnalysisSubject, StoredFinding, ChildRecord, RetryJob, CorpusCounts, FailureRecord, InputRecord, ItemRecord, KnownItem, Occurrence,
   ReportItem, SearchHit, SearchOptions, Store,
 } from '../store.ts';
 
@@ -210,6 +211,11 @@ export class SqliteStore implements Store {
   async analysisSubjects(): Promise<AnalysisSubject[]> { this.commit(); return this.analysis.subjects(); }
   async itemText(rowid: number): Promise<string> { return this.analysis.text(rowid); }
   async setVerdicts(verdicts: Map<string, Verdict>): Promise<void> { this.commit(); this.analysis.setVerdicts(verdicts); }
+
+  async takeFailedForRetry(): Promise<RetryJob[]> {
+    this.commit();
+    return takeFailedForRetry(this.db);
+  }
 
   async itemHashes(): Promise<string[]> {
     this.commit();
