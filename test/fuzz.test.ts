@@ -1,0 +1,11 @@
+// Short fuzz run for CI: 1,000 generated inputs per parser (bench/fuzz.ts
+// runs 100,000). Nothing but TamisError may escape a parser.
+import { it } from 'vitest';
+import fc from 'fast-check';
+import { FUZZ_TARGETS } from './fuzz/targets.ts';
+
+for (const [name, property] of Object.entries(FUZZ_TARGETS)) {
+  it(`${name}: no uncaught exception on generated inputs`, async () => {
+    await fc.assert(property, { numRuns: 1000, seed: 2017 });
+  });
+}
