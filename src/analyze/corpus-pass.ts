@@ -9,8 +9,11 @@ import { keyHistoryRevisions } from './corpus/key-history.ts';
 import { senderProfileFindings } from './corpus/sender-profile.ts';
 import { provenanceFindings } from './corpus/provenance.ts';
 import { verdictOf } from './verdict.ts';
+import { documentFindings } from './documents/document-pass.ts';
 
-export async function runCorpusPass(store: Store, dkim: { dkimAnalyzer: string; dkimVersion: number }): Promise<Record<string, number>> {
+export interface CorpusOptions { dkimAnalyzer: string; dkimVersion: number; leakDate?: Date }
+
+export async function runCorpusPass(store: Store, dkim: CorpusOptions): Promise<Record<string, number>> {
   const subjects = await store.analysisSubjects();
   let all = await store.allFindings();
   const emails = subjects.filter((s) => s.ingestor === 'email' && s.status === 'done');
@@ -72,7 +75,11 @@ export async function runCorpusPass(store: Store, dkim: { dkimAnalyzer: string; 
     };
   })));
 
-  // 6. Verdicts from everything.
+  // 6. Document metadata against the corpus baseline.
+  const leakDate = dkim.leakDate ?? latest((await store.inputs()).map((i) => i.mtimeMs));
+  await store.replaceAnalyzerFindings('documents', documentFindings(subjects, emails.map((e) => ({ facts: facts.get(e.sha256)!, meta: e.meta })), { leakDate }));
+
+  // 7. Verdicts from everything.
   all = await store.allFindings();
   const verdicts = new Map<string, Verdict>();
   const counts: Record<string, number> = {};
@@ -84,3 +91,5 @@ export async function runCorpusPass(store: Store, dkim: { dkimAnalyzer: string; 
   await store.setVerdicts(verdicts);
   return counts;
 }
+
+const latest = (times: number[]): Date | undefined => (times.length ? new Date(Math.max(...times)) : undefined);

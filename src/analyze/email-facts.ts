@@ -10,6 +10,8 @@ export interface EmailFacts {
   inReplyTo: string | null;
   references: string[];
   date: Date | null;
+  /** The Date header as written (its UTC offset is a clue to the sender's clock). */
+  dateRaw: string | null;
   /** Received headers, newest (top) first, with their parsed time. */
   received: { value: string; time: Date | null }[];
   mailer: string | null;
@@ -41,6 +43,7 @@ export function emailFacts(meta: Metadata): EmailFacts {
     inReplyTo: angle(meta.inReplyTo as string | null),
     references: ((meta.references as string[] | undefined) ?? []).map((r) => angle(r)!).filter(Boolean),
     date: parseTime(meta.date as string | null),
+    dateRaw: typeof meta.date === 'string' ? meta.date : null,
     received: values('received').map((value) => ({ value, time: parseTime(value.split(';').pop()) })),
     mailer: (values('x-mailer')[0] ?? values('user-agent')[0] ?? null)?.trim() || null,
   };

@@ -22,6 +22,8 @@ export interface AnalysisOptions {
   workers?: number;
   dns?: boolean;
   timeoutMs?: number;
+  /** When the dump appeared (documents modified later are flagged); default: the newest input file time. */
+  leakDate?: Date;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -58,6 +60,6 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisSum
       await pool.close();
     }
   }
-  const verdicts = await runCorpusPass(store, { dkimAnalyzer: DKIM_ANALYZER, dkimVersion: DKIM_VERSION });
+  const verdicts = await runCorpusPass(store, { dkimAnalyzer: DKIM_ANALYZER, dkimVersion: DKIM_VERSION, leakDate: options.leakDate });
   return { emailsChecked: pending.length, verdicts, keysFetched };
 }

@@ -4,13 +4,21 @@ import { parseArgs } from 'node:util';
 import { runAnalysis, type AnalysisSummary } from '../analyze/run-analysis.ts';
 import { openStore } from '../store/open-store.ts';
 import { importKeyFiles } from './keys-command.ts';
+import { TamisError } from '../core/errors.ts';
 
-const HELP = `Usage: tamis analyze [--db FILE] [--keys FILE] [--dns] [--workers N]
+const HELP = `Usage: tamis analyze [--db FILE] [--keys FILE] [--dns] [--workers N] [--leak-date DATE]
 
 Checks DKIM/ARC of every email not checked yet (or whose keys changed),
 then recomputes the corpus rules (signing profiles, provenance, key history)
 and every item's verdict. See docs/verdicts.md.
 `;
+
+export function parseLeakDate(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const t = Date.parse(value);
+  if (!Number.isFinite(t)) throw new TamisError('E_USAGE', `--leak-date takes an ISO date like 2017-05-05, not "${value}"`);
+  return new Date(t);
+}
 
 export function printAnalysis(a: AnalysisSummary, out: NodeJS.WritableStream): void {
   const order = ['verified', 'corroborated', 'consistent', 'suspicious', 'tampered'];
@@ -24,14 +32,16 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     args: argv,
     options: {
       db: { type: 'string' }, keys: { type: 'string', multiple: true }, dns: { type: 'boolean' },
-      workers: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      workers: { type: 'string' }, 'leak-date': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) { process.stdout.write(HELP); return 0; }
   const { store, blobs } = openStore(values.db, { mustExist: true });
   try {
     if (values.keys?.length) await importKeyFiles(store, values.keys, (l) => process.stderr.write(l + '\n'));
-    const summary = await runAnalysis({ store, blobs, dns: values.dns ?? false, workers: values.workers ? Number(values.workers) : undefined });
+    const summary = await runAnalysis({
+      store, blobs, dns: values.dns ?? false, workers: values.workers ? Number(values.workers) : undefined, leakDate: parseLeakDate(values['leak-date']),
+    });
     printAnalysis(summary, process.stdout);
     return 0;
   } finally {

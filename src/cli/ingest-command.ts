@@ -8,7 +8,7 @@ import { Progress } from './progress.ts';
 import { parseSize } from './parse-size.ts';
 import { importKeyFiles } from './keys-command.ts';
 import { runAnalysis } from '../analyze/run-analysis.ts';
-import { printAnalysis } from './analyze-command.ts';
+import { parseLeakDate, printAnalysis } from './analyze-command.ts';
 
 const HELP = `Usage: tamis ingest <path...> [options]
 
@@ -25,6 +25,8 @@ Options:
   --dns            fetch DKIM keys missing from the archive from live DNS (off by
                    default: lookups reveal what you examine); fetched keys are archived
   --retry-failed   first run again what failed in earlier runs (e.g. with a longer --timeout)
+  --leak-date DATE when the dump appeared (ISO date); documents modified later are flagged
+                   (default: the newest modification time of the input files)
   --no-analyze     extract only; run \`tamis analyze\` later
   --no-ocr         do not OCR images and scanned PDFs (tesseract, French + English)
   --quiet          no progress display
@@ -43,7 +45,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     options: {
       db: { type: 'string' }, workers: { type: 'string' }, timeout: { type: 'string' }, 'max-depth': { type: 'string' },
       quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      keys: { type: 'string', multiple: true }, dns: { type: 'boolean' }, 'no-analyze': { type: 'boolean' }, 'no-ocr': { type: 'boolean' }, 'retry-failed': { type: 'boolean' },
+      keys: { type: 'string', multiple: true }, dns: { type: 'boolean' }, 'no-analyze': { type: 'boolean' }, 'no-ocr': { type: 'boolean' }, 'retry-failed': { type: 'boolean' }, 'leak-date': { type: 'string' },
       'max-member-size': { type: 'string' }, 'max-archive-size': { type: 'string' }, 'max-input-expansion': { type: 'string' },
       'max-ratio': { type: 'string' }, 'max-entries': { type: 'string' },
     },
@@ -78,7 +80,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     });
     progress?.finish();
     const analysis = values['no-analyze'] ? null : await runAnalysis({
-      store, blobs, workers: num(values.workers, 'workers'), dns: values.dns ?? false,
+      store, blobs, workers: num(values.workers, 'workers'), dns: values.dns ?? false, leakDate: parseLeakDate(values['leak-date']),
     });
     const counts = await store.counts();
     const out = process.stdout;

@@ -21,7 +21,7 @@ export async function manifestCommand(argv: string[]): Promise<number> {
   const { store } = openStore(values.db, { mustExist: true });
   try {
     const inputs = await store.inputs();
-    if (format === 'json') process.stdout.write(JSON.stringify({ inputs }, null, 2) + '\n');
+    if (format === 'json') process.stdout.write(JSON.stringify({ inputs: inputs.map(({ mtimeMs: _, ...i }) => i) }, null, 2) + '\n');
     else if (format === 'csv') {
       process.stdout.write('path,sha256,size,recorded_at\r\n');
       for (const i of inputs) process.stdout.write(`"${i.path.replace(/"/g, '""')}",${i.sha256 ?? ''},${i.size},${i.recordedAt}\r\n`);

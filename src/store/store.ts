@@ -82,6 +82,8 @@ export interface ReportItem {
 /** What corpus analyzers read of each item. */
 export interface AnalysisSubject {
   rowid: number; sha256: string; mime: string; ingestor: string | null; date: string | null; status: string;
+  /** The canonical (smallest) path. */
+  path: string;
   meta: Metadata; children: { sha256: string; role: Role; name: string; meta: Metadata }[];
 }
 
@@ -121,7 +123,7 @@ export interface Store {
   /** Every item's SHA-256, for integrity checks. */
   itemHashes(): Promise<string[]>;
   /** The finished input files: the intake manifest. */
-  inputs(): Promise<{ path: string; sha256: string | null; size: number; recordedAt: string }[]>;
+  inputs(): Promise<{ path: string; sha256: string | null; size: number; recordedAt: string; mtimeMs: number }[]>;
   /** Make every write so far durable and visible to other readers. */
   flush(): Promise<void>;
   close(): Promise<void>;

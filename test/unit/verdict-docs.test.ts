@@ -1,4 +1,4 @@
-// docs/verdicts.md must document every rule the analyzers can emit, with the
+// docs/rules.md must document every rule the analyzers can emit, with the
 // effect the verdict engine gives it.
 import { expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { effectOf, verdictOf, RULE_EFFECTS } from '../../src/analyze/verdict.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const doc = readFileSync(join(root, 'docs/verdicts.md'), 'utf8');
+const doc = readFileSync(join(root, 'docs/rules.md'), 'utf8');
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -22,7 +22,7 @@ it('documents every rule id the analyzers emit, with its effect', () => {
   expect(ids.size).toBeGreaterThan(15);
   for (const id of ids) {
     const row = doc.split('\n').find((l) => l.startsWith(`| \`${id}\` |`));
-    expect(row, `docs/verdicts.md has no row for ${id}`).toBeDefined();
+    expect(row, `docs/rules.md has no row for ${id}`).toBeDefined();
     const effect = row!.split('|')[3]!.trim();
     const severity = row!.split('|')[2]!.trim() as 'info' | 'warn' | 'critical';
     expect({ id, effect }).toEqual({ id, effect: effectOf({ rule: id, severity }) });

@@ -222,10 +222,10 @@ export class SqliteStore implements Store {
     return this.db.prepare('SELECT sha256 FROM items ORDER BY id').pluck().all() as string[];
   }
 
-  async inputs(): Promise<{ path: string; sha256: string | null; size: number; recordedAt: string }[]> {
+  async inputs(): Promise<{ path: string; sha256: string | null; size: number; recordedAt: string; mtimeMs: number }[]> {
     this.commit();
-    return this.db.prepare('SELECT path, sha256, size, finished_at AS recordedAt FROM inputs ORDER BY path').all() as
-      { path: string; sha256: string | null; size: number; recordedAt: string }[];
+    return this.db.prepare('SELECT path, sha256, size, finished_at AS recordedAt, mtime_ms AS mtimeMs FROM inputs ORDER BY path').all() as
+      { path: string; sha256: string | null; size: number; recordedAt: string; mtimeMs: number }[];
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,41 @@
+// All document rules over the corpus: learn the baseline from emails and
+// documents, then judge each document, then the folders (edit bursts).
+import { dirname } from 'node:path/posix';
+import type { Finding, Metadata } from '../../core/types.ts';
+import type { AnalysisSubject } from '../../store/store.ts';
+import type { EmailFacts } from '../email-facts.ts';
+import { learnBaseline } from './baseline.ts';
+import { docFacts, type DocFacts } from './doc-facts.ts';
+import { editBurstFindings } from './edit-burst.ts';
+import { metadataFindings, type DocRuleOptions } from './metadata-rules.ts';
+import { pdfFindings } from './pdf-rules.ts';
+
+function emailNames(meta: Metadata): string[] {
+  const out: string[] = [];
+  const add = (a: unknown) => {
+    const x = a as { name?: string; address?: string } | null;
+    if (x?.name) out.push(x.name);
+    if (x?.address) out.push(x.address.split('@')[0]!.replace(/[._-]+/g, ' '));
+  };
+  add(meta.from);
+  for (const k of ['to', 'cc']) for (const a of (meta[k] as unknown[] | undefined) ?? []) add(a);
+  return out;
+}
+
+export function documentFindings(subjects: AnalysisSubject[], emails: { facts: EmailFacts; meta: Metadata }[], opts: DocRuleOptions): Map<string, Finding[]> {
+  const docs: { s: AnalysisSubject; facts: DocFacts }[] = [];
+  for (const s of subjects) {
+    if (s.status !== 'done') continue;
+    const facts = docFacts(s.ingestor, s.meta);
+    if (facts) docs.push({ s, facts });
+  }
+  const base = learnBaseline({ emails: emails.map((e) => ({ facts: e.facts, names: emailNames(e.meta) })), docs: docs.map((d) => d.facts) });
+  const out = new Map<string, Finding[]>();
+  const add = (sha: string, fs: Finding[]) => { if (fs.length) out.set(sha, [...(out.get(sha) ?? []), ...fs]); };
+  for (const { s, facts } of docs) {
+    add(s.sha256, metadataFindings(facts, base, opts));
+    if (facts.format === 'pdf') add(s.sha256, pdfFindings(s.meta));
+  }
+  for (const [sha, fs] of editBurstFindings(docs.map(({ s, facts }) => ({ sha256: s.sha256, path: s.path, folder: dirname(s.path), facts })))) add(sha, fs);
+  return out;
+}
