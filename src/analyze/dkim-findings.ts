@@ -29,7 +29,7 @@ const WEAK_BITS = 1024;
 const finding = (rule: string, severity: Finding['severity'], message: string, evidence: Record<string, unknown>): Finding =>
   ({ rule, severity, message, evidence, related: [] });
 
-export function signatureFindings(sig: SignatureResult, key: DkimKey | undefined): Finding[] {
+export function signatureFindings(sig: SignatureResult, key: DkimKey | undefined, tried: DkimKey[] = key ? [key] : []): Finding[] {
   const d = sig.signingDomain ?? '?';
   const s = sig.selector ?? '?';
   const evidence: Record<string, unknown> = {
@@ -38,6 +38,10 @@ export function signatureFindings(sig: SignatureResult, key: DkimKey | undefined
     comment: sig.status.comment ?? null,
     key: key ? { id: keyId(key.value), source: key.source, importedAt: key.importedAt, bits: sig.modulusLength ?? null } : null,
   };
+  // Every archived key tried for a signature that did not pass: key history reads them all.
+  if (sig.status.result !== 'pass' && tried.length > 1) {
+    evidence.keysTried = tried.map((k) => ({ id: keyId(k.value), source: k.source, importedAt: k.importedAt }));
+  }
   const who = `d=${d} s=${s}`;
   const result = sig.status.result;
   const comment = (sig.status.comment ?? '').toLowerCase();

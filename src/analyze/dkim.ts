@@ -73,7 +73,7 @@ export async function verifyDkim(raw: Uint8Array, options: DkimOptions): Promise
     return live;
   };
   // One pass per archived key of each name; a signature keeps its best result.
-  const best = new Map<string, { sig: SignatureResult; key: DkimKey | undefined }>();
+  const best = new Map<string, { sig: SignatureResult; key: DkimKey | undefined; tried: DkimKey[] }>();
   let arcData: unknown;
   for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
     const used = new Map<string, DkimKey | undefined>();
@@ -93,12 +93,14 @@ export async function verifyDkim(raw: Uint8Array, options: DkimOptions): Promise
       const id = `${sig.signingDomain}|${sig.selector}|${sig.status.header?.b ?? ''}`;
       const key = used.get(`${sig.selector}._domainkey.${sig.signingDomain}`.toLowerCase());
       const prev = best.get(id);
-      if (!prev || (prev.sig.status.result !== 'pass' && sig.status.result === 'pass')) best.set(id, { sig, key });
+      const tried = [...(prev?.tried ?? []), ...(key && !prev?.tried.includes(key) ? [key] : [])];
+      if (!prev || (prev.sig.status.result !== 'pass' && sig.status.result === 'pass')) best.set(id, { sig, key, tried });
+      else prev.tried = tried;
     }
     const unresolved = [...best.values()].some((b) => b.sig.status.result !== 'pass');
     if (!more || !unresolved) break;
   }
-  for (const { sig, key } of best.values()) findings.push(...signatureFindings(sig, key));
+  for (const { sig, key, tried } of best.values()) findings.push(...signatureFindings(sig, key, tried));
   if (sealed && arcData) findings.push(...(await arcFindings(arcData, options, candidates)));
   return { findings, fetchedKeys };
 }

@@ -22,7 +22,7 @@ export function parseLeakDate(value: string | undefined): Date | undefined {
 
 export function printAnalysis(a: AnalysisSummary, out: NodeJS.WritableStream): void {
   const order = ['verified', 'corroborated', 'consistent', 'suspicious', 'tampered'];
-  out.write(`Verified ${a.emailsChecked} email${a.emailsChecked === 1 ? '' : 's'}' signatures` +
+  out.write(`Checked the signatures of ${a.emailsChecked} email${a.emailsChecked === 1 ? '' : 's'}` +
     `${a.keysFetched ? ` (${a.keysFetched} keys fetched from DNS and archived)` : ''}.\n`);
   out.write(`  verdicts: ${order.filter((v) => a.verdicts[v]).map((v) => `${v} ${a.verdicts[v]}`).join(', ') || 'none'}\n`);
 }

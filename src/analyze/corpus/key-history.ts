@@ -8,7 +8,9 @@ import type { Finding } from '../../core/types.ts';
 
 const WINDOW_MS = 180 * 24 * 3600_000;
 
-type Evidence = { key?: { id?: string } | null; signTime?: string | null; bodyHashMatches?: boolean; domain?: string; selector?: string };
+type Evidence = {
+  key?: { id?: string } | null; keysTried?: { id: string }[]; signTime?: string | null; bodyHashMatches?: boolean; domain?: string; selector?: string;
+};
 
 /** Returns the revised DKIM findings of the items that change. */
 export function keyHistoryRevisions(dkimFindings: Map<string, Finding[]>): Map<string, Finding[]> {
@@ -29,7 +31,9 @@ export function keyHistoryRevisions(dkimFindings: Map<string, Finding[]>): Map<s
       if (f.rule !== 'dkim.signature-mismatch') return f;
       const ev = f.evidence as Evidence;
       if (!ev.bodyHashMatches || !ev.key?.id) return f;
-      const passes = passesByKey.get(ev.key.id) ?? [];
+      // Any archived key of the selector that verifies mail of that time was the key in use.
+      const ids = [ev.key.id, ...(ev.keysTried ?? []).map((k) => k.id)];
+      const passes = ids.flatMap((id) => passesByKey.get(id) ?? []);
       const t = ev.signTime ? Date.parse(ev.signTime) : NaN;
       const inUse = passes.some((p) => Number.isNaN(t) || Number.isNaN(p) || Math.abs(p - t) <= WINDOW_MS);
       if (inUse) return f;
