@@ -77,7 +77,8 @@ export async function runCorpusPass(store: Store, dkim: CorpusOptions): Promise<
 
   // 6. Document metadata against the corpus baseline.
   const leakDate = dkim.leakDate ?? latest((await store.inputs()).map((i) => i.mtimeMs));
-  await store.replaceAnalyzerFindings('documents', documentFindings(subjects, emails.map((e) => ({ facts: facts.get(e.sha256)!, meta: e.meta })), { leakDate }));
+  await store.replaceAnalyzerFindings('documents', await documentFindings(
+    subjects, emails.map((e) => ({ facts: facts.get(e.sha256)!, meta: e.meta })), { leakDate }, (s) => store.itemText(s.rowid)));
 
   // 7. Verdicts from everything.
   all = await store.allFindings();

@@ -10,6 +10,7 @@ import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import type { Ingestor, IngestInput, Extraction } from './ingestor.ts';
 import { TamisError } from '../core/errors.ts';
 import { scanRevisions } from './pdf-revisions.ts';
+import { revisionTexts, signedRanges } from './pdf-history.ts';
 
 /** Beyond this many pages the rest is skipped (recorded in meta.truncated). */
 export const MAX_PAGES = 5000;
@@ -84,7 +85,7 @@ export const pdfIngestor: Ingestor = {
 };
 
 /** The ingestor's work, with the page cap adjustable (tests use a small one). */
-export async function extractPdf(bytes: Uint8Array, maxPages = MAX_PAGES): Promise<Extraction> {
+export async function extractPdf(bytes: Uint8Array, maxPages = MAX_PAGES, history = true): Promise<Extraction> {
   const warnings: NonNullable<Extraction['warnings']> = [];
   const meta: Record<string, unknown> = {};
   // pdf.js may transfer/detach the buffer it is given: hand it a copy.
@@ -179,6 +180,13 @@ export async function extractPdf(bytes: Uint8Array, maxPages = MAX_PAGES): Promi
         meta.truncated = { pagesProcessed: p, reason: 'text limit' };
         break;
       }
+    }
+    const signatures = signedRanges(bytes);
+    if (signatures.length) meta.signatures = signatures;
+    if (history && rev.ends.length > 1) {
+      // Earlier states, read the same way (no history of their own: no recursion).
+      meta.revisionTexts = await revisionTexts(bytes, meta.revisionEnds as number[],
+        async (prefix) => (await extractPdf(prefix, Math.min(maxPages, 200), false)).text ?? '');
     }
     const creation = asString(infoRec.CreationDate);
     const title = typeof meta.title === 'string' && meta.title.trim() ? meta.title.trim() : undefined;

@@ -84,6 +84,7 @@ export interface AnalysisSubject {
   rowid: number; sha256: string; mime: string; ingestor: string | null; date: string | null; status: string;
   /** The canonical (smallest) path. */
   path: string;
+  size: number;
   meta: Metadata; children: { sha256: string; role: Role; name: string; meta: Metadata }[];
 }
 

@@ -22,7 +22,10 @@ function emailNames(meta: Metadata): string[] {
   return out;
 }
 
-export function documentFindings(subjects: AnalysisSubject[], emails: { facts: EmailFacts; meta: Metadata }[], opts: DocRuleOptions): Map<string, Finding[]> {
+export async function documentFindings(
+  subjects: AnalysisSubject[], emails: { facts: EmailFacts; meta: Metadata }[], opts: DocRuleOptions,
+  textOf: (s: AnalysisSubject) => Promise<string>,
+): Promise<Map<string, Finding[]>> {
   const docs: { s: AnalysisSubject; facts: DocFacts }[] = [];
   for (const s of subjects) {
     if (s.status !== 'done') continue;
@@ -34,7 +37,10 @@ export function documentFindings(subjects: AnalysisSubject[], emails: { facts: E
   const add = (sha: string, fs: Finding[]) => { if (fs.length) out.set(sha, [...(out.get(sha) ?? []), ...fs]); };
   for (const { s, facts } of docs) {
     add(s.sha256, metadataFindings(facts, base, opts));
-    if (facts.format === 'pdf') add(s.sha256, pdfFindings(s.meta));
+    if (facts.format === 'pdf') {
+      const history = Array.isArray(s.meta.revisionTexts) || Array.isArray(s.meta.signatures);
+      add(s.sha256, pdfFindings(s.meta, history ? await textOf(s) : '', s.size));
+    }
   }
   for (const [sha, fs] of editBurstFindings(docs.map(({ s, facts }) => ({ sha256: s.sha256, path: s.path, folder: dirname(s.path), facts })))) add(sha, fs);
   return out;

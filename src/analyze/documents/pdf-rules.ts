@@ -4,6 +4,7 @@
 // appended after the first save.
 import type { Finding } from '../../core/types.ts';
 import type { Metadata } from '../../core/types.ts';
+import { wordDiff } from './text-diff.ts';
 
 const EDITING_TOOLS = /photoshop|gimp|inkscape|ilovepdf|smallpdf|sejda|pdfescape|pdf-xchange|phantompdf|nitro|pdfelement|pdf ?editor|canva|paint\.net|affinity|pixelmator|preview \(edit\)/i;
 
@@ -12,7 +13,42 @@ const f = (rule: string, severity: Finding['severity'], message: string, evidenc
 
 const norm = (s: unknown) => (typeof s === 'string' ? s.normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase() : '');
 
-export function pdfFindings(meta: Metadata): Finding[] {
+type RevisionText = { end: number; text: string };
+type Signed = { byteRange: number[]; coversUpTo: number };
+
+/** What changed between saved states, and whether a signed state was changed later. */
+function historyFindings(meta: Metadata, finalText: string, size: number): Finding[] {
+  const out: Finding[] = [];
+  const revisions = (meta.revisionTexts ?? []) as RevisionText[];
+  const states = [...revisions, { end: size, text: finalText }];
+  const first = states[0]!;
+  if (revisions.length && norm(first.text) !== norm(finalText)) {
+    const diff = wordDiff(first.text, finalText);
+    const shown = diff.changes.slice(0, 3).map((c) => `"${c.removed}" → "${c.added}"`).join('; ');
+    out.push(f('pdf.revision-text-changed', 'warn',
+      `The text was changed by a later save: ${shown}${diff.changes.length > 3 ? '…' : ''}.`,
+      { firstRevisionEnd: first.end, changes: diff.changes, truncated: diff.truncated }));
+  }
+  for (const sig of (meta.signatures ?? []) as Signed[]) {
+    if (sig.coversUpTo >= size) continue;
+    // The state the signature covers is the revision ending where its range ends.
+    const signed = states.find((s) => Math.abs(s.end - sig.coversUpTo) <= 2) ?? states.find((s) => s.end >= sig.coversUpTo);
+    const changed = signed && signed !== states[states.length - 1] && norm(signed.text) !== norm(finalText);
+    if (changed) {
+      const diff = wordDiff(signed.text, finalText);
+      out.push(f('pdf.changed-after-signature', 'critical',
+        `The document was signed over its first ${sig.coversUpTo} bytes, and its text was changed afterwards: ${diff.changes.slice(0, 3).map((c) => `"${c.removed}" → "${c.added}"`).join('; ')}.`,
+        { byteRange: sig.byteRange, signedBytes: sig.coversUpTo, fileBytes: size, changes: diff.changes, truncated: diff.truncated }));
+    } else {
+      out.push(f('pdf.appended-after-signature', 'info',
+        `Bytes were added after the signed range (${sig.coversUpTo} of ${size} bytes), without changing the text (often validation data or annotations).`,
+        { byteRange: sig.byteRange, signedBytes: sig.coversUpTo, fileBytes: size }));
+    }
+  }
+  return out;
+}
+
+export function pdfFindings(meta: Metadata, finalText = '', size = 0): Finding[] {
   const out: Finding[] = [];
   const xmp = (meta.xmp ?? {}) as Record<string, unknown>;
   const pairs: [string, unknown, string, unknown][] = [
@@ -40,6 +76,7 @@ export function pdfFindings(meta: Metadata): Finding[] {
       break;
     }
   }
+  out.push(...historyFindings(meta, finalText, size));
   const revisions = Number(meta.revisions ?? 1);
   if (revisions > 1) {
     out.push(f('pdf.incremental-update', 'warn',

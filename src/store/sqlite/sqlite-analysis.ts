@@ -73,12 +73,12 @@ export class SqliteAnalysis {
   }
 
   subjects(): AnalysisSubject[] {
-    const rows = this.db.prepare(`SELECT i.id, i.sha256, i.mime, i.ingestor, i.meta, i.date, i.status,
+    const rows = this.db.prepare(`SELECT i.id, i.sha256, i.mime, i.ingestor, i.meta, i.date, i.status, i.size,
         (SELECT path FROM occurrences o WHERE o.sha256 = i.sha256 ORDER BY o.path LIMIT 1) AS path,
         (SELECT json_group_array(json_object('sha256', c.sha256, 'role', c.role, 'name', c.name, 'meta', json(c.meta))) FROM children c WHERE c.parent_sha256 = i.sha256) AS children
-      FROM items i ORDER BY i.id`).all() as { id: number; sha256: string; mime: string; ingestor: string | null; meta: string; date: string | null; status: string; path: string; children: string }[];
+      FROM items i ORDER BY i.id`).all() as { id: number; sha256: string; mime: string; ingestor: string | null; meta: string; date: string | null; status: string; path: string; size: number; children: string }[];
     return rows.map((r) => ({
-      rowid: r.id, sha256: r.sha256, mime: r.mime, ingestor: r.ingestor, date: r.date, status: r.status, path: r.path,
+      rowid: r.id, sha256: r.sha256, mime: r.mime, ingestor: r.ingestor, date: r.date, status: r.status, path: r.path, size: r.size,
       meta: JSON.parse(r.meta), children: JSON.parse(r.children),
     }));
   }
