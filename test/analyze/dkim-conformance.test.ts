@@ -156,3 +156,29 @@ describe('leak cases', () => {
     expect(verdictOf(f)).toBe('consistent');
   });
 });
+
+describe('ARC', () => {
+  const seal = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const sealPub = `v=DKIM1; k=rsa; p=${seal.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
+  const list = 'From: Hélène <helene@en-marche.example>\r\nTo: liste@lists.example\r\nSubject: Ordre du jour\r\nDate: Tue, 02 May 2017 10:00:00 +0200\r\nMessage-ID: <arc1@mx1.en-marche.example>\r\n\r\nPoint 1 : trésorerie.\r\n';
+
+  async function sealed(): Promise<string> {
+    const { sealMessage } = await import('mailauth/lib/arc/index.js');
+    const headers = await sealMessage(Buffer.from(list), {
+      signingDomain: 'lists.example', selector: 'arc', privateKey: seal.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      authResults: 'mx.lists.example; dkim=pass header.d=en-marche.example', cv: 'none', signTime: new Date('2017-05-02T08:01:00Z'),
+    } as never);
+    return Buffer.from(headers as Uint8Array).toString() + list;
+  }
+
+  it('checks an intact ARC chain with the archived sealing key', async () => {
+    const f = (await verifyDkim(Buffer.from(await sealed()), { keys: index({ 'arc._domainkey.lists.example': sealPub }) })).findings;
+    expect(rules(f)).toContain('arc.pass');
+  });
+
+  it('reports a chain broken by a later change, and a missing sealing key', async () => {
+    const broken = (await sealed()).replace('trésorerie', 'trésorerie offshore');
+    expect(rules((await verifyDkim(Buffer.from(broken), { keys: index({ 'arc._domainkey.lists.example': sealPub }) })).findings)).toContain('arc.fail');
+    expect(rules((await verifyDkim(Buffer.from(await sealed()), { keys: index({}) })).findings)).toContain('arc.no-key');
+  });
+});
