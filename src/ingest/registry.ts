@@ -10,10 +10,11 @@ import { pdfIngestor } from './pdf.ts';
 import { ooxmlIngestor } from './ooxml.ts';
 import { htmlIngestor } from './html.ts';
 import { textIngestor } from './text.ts';
+import { ole2Ingestor } from './ole2.ts';
 
 export const INGESTORS: readonly Ingestor[] = [
   emailIngestor, mboxIngestor, zipIngestor, tarIngestor,
-  pdfIngestor, ooxmlIngestor, htmlIngestor, textIngestor,
+  pdfIngestor, ooxmlIngestor, ole2Ingestor, htmlIngestor, textIngestor,
 ];
 
 export function pickIngestor(mime: string, ext: string, ingestors: readonly Ingestor[] = INGESTORS): Ingestor | undefined {
