@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   E_OOXML_INVALID: 'The Office (OOXML) document is corrupt',
   E_OOXML_ENCRYPTED: 'The Office (OOXML) document is encrypted with a password; its content cannot be read',
   E_OLE_INVALID: 'The legacy Office (OLE2) file is corrupt',
+  E_ODF_INVALID: 'The OpenDocument file is corrupt',
+  E_ODF_ENCRYPTED: 'The OpenDocument file is encrypted with a password; its content cannot be read',
   E_TEXT_DECODE: 'The text could not be decoded',
   E_TOO_DEEP: 'Containers are nested deeper than the limit',
   E_BOMB: 'The archive expands beyond the limits (zip bomb): the rest was not unpacked',

@@ -11,10 +11,11 @@ import { ooxmlIngestor } from './ooxml.ts';
 import { htmlIngestor } from './html.ts';
 import { textIngestor } from './text.ts';
 import { ole2Ingestor } from './ole2.ts';
+import { odfIngestor } from './odf.ts';
 
 export const INGESTORS: readonly Ingestor[] = [
   emailIngestor, mboxIngestor, zipIngestor, tarIngestor,
-  pdfIngestor, ooxmlIngestor, ole2Ingestor, htmlIngestor, textIngestor,
+  pdfIngestor, ooxmlIngestor, ole2Ingestor, odfIngestor, htmlIngestor, textIngestor,
 ];
 
 export function pickIngestor(mime: string, ext: string, ingestors: readonly Ingestor[] = INGESTORS): Ingestor | undefined {
