@@ -12,10 +12,11 @@ import { htmlIngestor } from './html.ts';
 import { textIngestor } from './text.ts';
 import { ole2Ingestor } from './ole2.ts';
 import { odfIngestor } from './odf.ts';
+import { imageIngestor } from './image.ts';
 
 export const INGESTORS: readonly Ingestor[] = [
   emailIngestor, mboxIngestor, zipIngestor, tarIngestor,
-  pdfIngestor, ooxmlIngestor, ole2Ingestor, odfIngestor, htmlIngestor, textIngestor,
+  pdfIngestor, ooxmlIngestor, ole2Ingestor, odfIngestor, htmlIngestor, textIngestor, imageIngestor,
 ];
 
 export function pickIngestor(mime: string, ext: string, ingestors: readonly Ingestor[] = INGESTORS): Ingestor | undefined {
