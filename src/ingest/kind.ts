@@ -17,7 +17,7 @@ function isDocumentMime(mime: string): boolean {
 }
 
 export function kindOf(role: Role, mime: string, ingestor: string | null): Kind {
-  if (role === 'message' || mime === 'message/rfc822' || ingestor === 'email') return 'email';
+  if (role === 'message' || mime === 'message/rfc822' || mime === 'application/vnd.ms-outlook' || ingestor === 'email' || ingestor === 'msg') return 'email';
   if (role === 'attachment') return 'attachment';
   if (ARCHIVE_MIMES.has(mime) || ingestor === 'zip' || ingestor === 'tar' || ingestor === 'mbox') return 'archive';
   if (mime.startsWith('image/')) return 'image';

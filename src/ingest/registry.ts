@@ -13,9 +13,10 @@ import { textIngestor } from './text.ts';
 import { ole2Ingestor } from './ole2.ts';
 import { odfIngestor } from './odf.ts';
 import { imageIngestor } from './image.ts';
+import { msgIngestor } from './msg.ts';
 
 export const INGESTORS: readonly Ingestor[] = [
-  emailIngestor, mboxIngestor, zipIngestor, tarIngestor,
+  emailIngestor, msgIngestor, mboxIngestor, zipIngestor, tarIngestor,
   pdfIngestor, ooxmlIngestor, ole2Ingestor, odfIngestor, htmlIngestor, textIngestor, imageIngestor,
 ];
 

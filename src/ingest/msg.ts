@@ -1,0 +1,86 @@
+// Outlook .msg files: read like an email (subject, sender, recipients, dates,
+// transport headers, body), attachments and embedded messages as children.
+import MsgReaderModule from '@kenjiuno/msgreader';
+import { TamisError } from '../core/errors.ts';
+import type { Metadata } from '../core/types.ts';
+import type { ChildOut, Ingestor } from './ingestor.ts';
+
+/** The part of msgreader's field data tamis reads (its typings do not survive the CommonJS interop). */
+interface Fields {
+  error?: string; subject?: string; body?: string; headers?: string; senderName?: string; senderEmail?: string; senderSmtpAddress?: string;
+  messageId?: string; messageClass?: string; creationTime?: string; lastModificationTime?: string; clientSubmitTime?: string;
+  messageDeliveryTime?: string; name?: string; email?: string; smtpAddress?: string; recipType?: 'to' | 'cc' | 'bcc';
+  recipients?: Fields[]; attachments?: Fields[]; fileName?: string; attachMimeTag?: string; innerMsgContent?: true;
+}
+interface Reader { getFileData(): Fields; getAttachment(attach: Fields): { fileName: string; content: Uint8Array } }
+// The package is CommonJS: under Node's ESM loader the class sits one `default` deeper.
+const MsgReader = ((MsgReaderModule as unknown as { default?: unknown }).default ?? MsgReaderModule) as unknown as new (data: ArrayBuffer) => Reader;
+
+const MAX_ATTACHMENTS = 1000;
+
+function headerPairs(raw: string | undefined): [string, string][] {
+  if (!raw) return [];
+  const out: [string, string][] = [];
+  for (const line of raw.replace(/\r\n/g, '\n').split('\n')) {
+    if (/^[ \t]/.test(line) && out.length) { out[out.length - 1]![1] += ' ' + line.trim(); continue; }
+    const m = /^([!-9;-~]+):\s*(.*)$/.exec(line);
+    if (m) out.push([m[1]!, m[2]!.slice(0, 2000)]);
+  }
+  return out;
+}
+
+const addr = (r: Fields) => ({ name: r.name ?? '', address: (r.smtpAddress ?? r.email ?? '').toLowerCase() });
+
+export const msgIngestor: Ingestor = {
+  name: 'msg',
+  score({ mime, ext }) {
+    if (mime === 'application/vnd.ms-outlook') return 100;
+    return ext === 'msg' ? 20 : 0;
+  },
+  async extract({ bytes }) {
+    let reader: Reader;
+    let data: Fields;
+    try {
+      reader = new MsgReader(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+      data = reader.getFileData();
+    } catch (err) {
+      throw new TamisError('E_MSG_INVALID', (err as Error).message);
+    }
+    if (data.error) throw new TamisError('E_MSG_INVALID', data.error);
+    const recipients = (data.recipients ?? []).map((r) => ({ ...addr(r), type: r.recipType ?? 'to' }));
+    const headers = headerPairs(data.headers);
+    const meta: Metadata = {
+      from: { name: data.senderName ?? '', address: (data.senderSmtpAddress ?? data.senderEmail ?? '').toLowerCase() },
+      to: recipients.filter((r) => r.type === 'to'), cc: recipients.filter((r) => r.type === 'cc'), bcc: recipients.filter((r) => r.type === 'bcc'),
+      subject: data.subject ?? null, messageId: data.messageId ?? null, headers,
+      date: headers.find(([n]) => n.toLowerCase() === 'date')?.[1] ?? null,
+      creationTime: data.creationTime ?? null, lastModificationTime: data.lastModificationTime ?? null,
+      clientSubmitTime: data.clientSubmitTime ?? null, messageDeliveryTime: data.messageDeliveryTime ?? null,
+      messageClass: data.messageClass ?? null,
+    };
+    const children: ChildOut[] = [];
+    const warnings: { code: string; message: string; member?: string }[] = [];
+    const used = new Set<string>();
+    for (const [i, att] of (data.attachments ?? []).slice(0, MAX_ATTACHMENTS).entries()) {
+      try {
+        const got = reader.getAttachment(att);
+        let name = got.fileName || att.fileName || att.name || `part-${i + 1}${att.innerMsgContent ? '.msg' : ''}`;
+        if (att.innerMsgContent && !/\.msg$/i.test(name)) name += '.msg';
+        while (used.has(name)) name = `${i + 1}-${name}`;
+        used.add(name);
+        children.push({ name, bytes: got.content, role: 'attachment', meta: { contentType: att.attachMimeTag ?? null, embeddedMessage: Boolean(att.innerMsgContent) } });
+      } catch (err) {
+        warnings.push({ code: 'E_MSG_INVALID', message: `attachment ${i + 1}: ${(err as Error).message}` });
+      }
+    }
+    const head = [`From: ${data.senderName ?? ''} <${(meta.from as { address: string }).address}>`, `To: ${recipients.map((r) => `${r.name} <${r.address}>`).join(', ')}`, `Subject: ${data.subject ?? ''}`].join('\n');
+    const sent = data.clientSubmitTime ?? data.messageDeliveryTime ?? data.creationTime;
+    return {
+      title: data.subject || undefined,
+      date: sent && Number.isFinite(Date.parse(sent)) ? new Date(sent).toISOString() : undefined,
+      text: `${head}\n\n${(data.body ?? '').replace(/\r\n?/g, '\n')}`,
+      meta, children,
+      ...(warnings.length ? { warnings } : {}),
+    };
+  },
+};
