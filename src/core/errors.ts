@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   E_ODF_ENCRYPTED: 'The OpenDocument file is encrypted with a password; its content cannot be read',
   E_IMAGE_METADATA: 'The image metadata could not be read; the image is kept',
   E_MSG_INVALID: 'The Outlook .msg file is corrupt',
+  E_RTF_INVALID: 'The RTF document is corrupt',
   E_TEXT_DECODE: 'The text could not be decoded',
   E_TOO_DEEP: 'Containers are nested deeper than the limit',
   E_BOMB: 'The archive expands beyond the limits (zip bomb): the rest was not unpacked',

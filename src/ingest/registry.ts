@@ -14,10 +14,11 @@ import { ole2Ingestor } from './ole2.ts';
 import { odfIngestor } from './odf.ts';
 import { imageIngestor } from './image.ts';
 import { msgIngestor } from './msg.ts';
+import { rtfIngestor } from './rtf.ts';
 
 export const INGESTORS: readonly Ingestor[] = [
   emailIngestor, msgIngestor, mboxIngestor, zipIngestor, tarIngestor,
-  pdfIngestor, ooxmlIngestor, ole2Ingestor, odfIngestor, htmlIngestor, textIngestor, imageIngestor,
+  pdfIngestor, ooxmlIngestor, ole2Ingestor, odfIngestor, rtfIngestor, htmlIngestor, textIngestor, imageIngestor,
 ];
 
 export function pickIngestor(mime: string, ext: string, ingestors: readonly Ingestor[] = INGESTORS): Ingestor | undefined {
