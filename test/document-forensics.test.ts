@@ -1,6 +1,7 @@
 // Document metadata forensics end to end: forged documents (Cyrillic or
 // unknown editor, impossible dates, an edit burst, PDFs edited in place, a
-// foreign time zone, an image editor as producer) are suspicious with the
+// foreign time zone, an image editor as producer, an Office file zipped again
+// by another tool) are suspicious with the
 // field and value as evidence; genuine ones are not (<= 2% false alarms).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ const RULE_OF: Record<string, string> = {
   'edit-burst': 'doc.edit-burst', 'incremental-pdf': 'pdf.incremental-update', 'foreign-timezone': 'doc.foreign-timezone',
   'post-processing': 'pdf.post-processing', 'revised-pdf': 'pdf.revision-text-changed',
   'changed-after-signature': 'pdf.changed-after-signature', 'signed-then-appended': 'pdf.appended-after-signature',
+  'rezipped-office': 'office.rezipped',
 };
 
 it('makes every forged document suspicious, by the rule that fits, with its evidence', () => {

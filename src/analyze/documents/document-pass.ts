@@ -9,6 +9,7 @@ import { docFacts, type DocFacts } from './doc-facts.ts';
 import { editBurstFindings } from './edit-burst.ts';
 import { metadataFindings, type DocRuleOptions } from './metadata-rules.ts';
 import { pdfFindings } from './pdf-rules.ts';
+import { officeFindings } from './office-rules.ts';
 
 function emailNames(meta: Metadata): string[] {
   const out: string[] = [];
@@ -37,6 +38,7 @@ export async function documentFindings(
   const add = (sha: string, fs: Finding[]) => { if (fs.length) out.set(sha, [...(out.get(sha) ?? []), ...fs]); };
   for (const { s, facts } of docs) {
     add(s.sha256, metadataFindings(facts, base, opts));
+    if (facts.format === 'ooxml') add(s.sha256, officeFindings(s.meta));
     if (facts.format === 'pdf') {
       const history = Array.isArray(s.meta.revisionTexts) || Array.isArray(s.meta.signatures);
       add(s.sha256, pdfFindings(s.meta, history ? await textOf(s) : '', s.size));
