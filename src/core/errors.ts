@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   E_TAR_CORRUPT: 'The tar archive is corrupt or truncated',
   E_TAR_LINK: 'The tar entry is a link; links are recorded, never followed',
   E_GZIP_CORRUPT: 'The gzip stream is corrupt or truncated',
+  E_ARCHIVE_CORRUPT: 'The 7z or RAR archive is corrupt or truncated',
+  E_ARCHIVE_ENCRYPTED: 'The archive member is encrypted with a password; its content cannot be read',
   E_MBOX_CORRUPT: 'The mailbox could not be split into messages',
   E_EMAIL_INVALID: 'The file does not parse as an email message',
   E_PDF_INVALID: 'The PDF is corrupt, truncated or not a PDF',

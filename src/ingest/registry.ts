@@ -15,9 +15,10 @@ import { odfIngestor } from './odf.ts';
 import { imageIngestor } from './image.ts';
 import { msgIngestor } from './msg.ts';
 import { rtfIngestor } from './rtf.ts';
+import { sevenZipIngestor } from './sevenzip.ts';
 
 export const INGESTORS: readonly Ingestor[] = [
-  emailIngestor, msgIngestor, mboxIngestor, zipIngestor, tarIngestor,
+  emailIngestor, msgIngestor, mboxIngestor, zipIngestor, tarIngestor, sevenZipIngestor,
   pdfIngestor, ooxmlIngestor, ole2Ingestor, odfIngestor, rtfIngestor, htmlIngestor, textIngestor, imageIngestor,
 ];
 

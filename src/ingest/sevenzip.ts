@@ -1,0 +1,107 @@
+// 7z and RAR archives, read with 7-Zip compiled to WebAssembly (7z-wasm).
+// Everything happens in 7-Zip's in-memory file system (the host disk is
+// never mounted), so member names cannot escape anywhere. The listing is
+// checked against the limits before anything is unpacked (bombs).
+import SevenZipDefault from '7z-wasm';
+import type { SevenZipModule, SevenZipModuleFactory } from '7z-wasm';
+import { TamisError } from '../core/errors.ts';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.ts';
+import type { ChildOut, Extraction, Ingestor } from './ingestor.ts';
+
+type Warning = NonNullable<Extraction['warnings']>[number];
+// CommonJS package: its typings describe the default export that Node's loader hands over as the module itself.
+const SevenZip = SevenZipDefault as unknown as SevenZipModuleFactory;
+interface Listed { path: string; size: number; packed: number; folder: boolean; encrypted: boolean; modified?: string }
+
+async function run(bytes: Uint8Array, args: (archive: string) => string[]): Promise<{ mod: SevenZipModule; out: string[]; err: string[]; code: number }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  let code = 0;
+  const mod = await SevenZip({ print: (l: string) => out.push(l), printErr: (l: string) => err.push(l), quit: (c: number) => { code = c; } });
+  mod.FS.mkdir('/in');
+  mod.FS.writeFile('/in/archive', bytes);
+  try {
+    // callMain returns 7-Zip's exit code (0 ok, 1 warnings, 2 fatal errors).
+    const r = mod.callMain(args('/in/archive')) as unknown;
+    if (typeof r === 'number') code = r;
+  } catch (e) {
+    code = (e as { status?: number }).status ?? 2;
+  }
+  return { mod, out, err, code };
+}
+
+function parseListing(lines: string[]): Listed[] {
+  const entries: Listed[] = [];
+  let cur: Record<string, string> | null = null;
+  let inEntries = false;
+  for (const line of lines) {
+    if (line.startsWith('----------')) { inEntries = true; continue; }
+    if (!inEntries) continue;
+    const m = /^([A-Za-z ]+) = (.*)$/.exec(line);
+    if (m) { (cur ??= {})[m[1]!] = m[2]!; continue; }
+    if (line.trim() === '' && cur) {
+      if (cur.Path !== undefined) {
+        entries.push({ path: cur.Path, size: Number(cur.Size ?? 0), packed: Number(cur['Packed Size'] ?? 0), folder: cur.Folder === '+' || /^D/.test(cur.Attributes ?? ''),
+          encrypted: cur.Encrypted === '+', modified: cur.Modified || undefined });
+      }
+      cur = null;
+    }
+  }
+  if (cur?.Path !== undefined) entries.push({ path: cur.Path, size: Number(cur.Size ?? 0), packed: Number(cur['Packed Size'] ?? 0), folder: cur.Folder === '+' || /^D/.test(cur.Attributes ?? ''), encrypted: cur.Encrypted === '+' });
+  return entries;
+}
+
+function walk(fs: SevenZipModule['FS'], dir: string, base: string, out: string[]): void {
+  for (const name of fs.readdir(dir) as string[]) {
+    if (name === '.' || name === '..') continue;
+    const p = `${dir}/${name}`;
+    const rel = base ? `${base}/${name}` : name;
+    const mode = fs.stat(p).mode;
+    if (fs.isDir(mode)) walk(fs, p, rel, out);
+    else if (fs.isFile(mode)) out.push(rel);
+  }
+}
+
+export const sevenZipIngestor: Ingestor = {
+  name: '7z',
+  score({ mime, ext }) {
+    if (mime === 'application/x-7z-compressed' || mime === 'application/vnd.rar' || mime === 'application/x-rar-compressed') return 100;
+    return ['7z', 'rar'].includes(ext) ? 10 : 0;
+  },
+  async extract({ bytes, limits = DEFAULT_LIMITS }) {
+    // -p: an empty password, so an encrypted archive fails instead of waiting for input.
+    const listing = await run(bytes, (a) => ['l', '-slt', '-p', a]);
+    const entries = parseListing(listing.out).filter((e) => !e.folder);
+    if (listing.code !== 0 && entries.length === 0) {
+      throw new TamisError('E_ARCHIVE_CORRUPT', (listing.err.join(' ').trim() || `7-Zip exit code ${listing.code}`).slice(0, 300));
+    }
+    const warnings: Warning[] = [];
+    const problem = checkLimits(entries, limits);
+    if (problem) throw new TamisError('E_BOMB', problem);
+    for (const e of entries.filter((x) => x.encrypted)) warnings.push({ code: 'E_ARCHIVE_ENCRYPTED', message: 'member is encrypted', member: e.path });
+    const extracted = await run(bytes, (a) => ['x', a, '-o/out', '-y', '-p', '-bd']);
+    const names: string[] = [];
+    try { walk(extracted.mod.FS, '/out', '', names); } catch { /* nothing extracted */ }
+    const children: ChildOut[] = names.sort().map((name) => {
+      const listed = entries.find((e) => e.path.replace(/\\/g, '/') === name);
+      return { name, bytes: extracted.mod.FS.readFile(`/out/${name}`) as Uint8Array, role: 'member', meta: listed?.modified ? { archiveModified: listed.modified } : {} };
+    });
+    if (extracted.code !== 0 && children.length === 0 && warnings.length === 0) {
+      throw new TamisError('E_ARCHIVE_CORRUPT', (extracted.err.join(' ') || `7-Zip exit code ${extracted.code}`).slice(0, 300));
+    }
+    const missing = entries.filter((e) => !e.encrypted && !names.includes(e.path.replace(/\\/g, '/')));
+    for (const m of missing.slice(0, 100)) warnings.push({ code: 'E_ARCHIVE_CORRUPT', message: 'member could not be unpacked', member: m.path });
+    return { text: entries.map((e) => e.path).join('\n'), meta: { entries: entries.length }, children, warnings };
+  },
+};
+
+function checkLimits(entries: Listed[], limits: Limits): string | null {
+  if (entries.length > limits.maxEntries) return `${entries.length} members, over the limit of ${limits.maxEntries}`;
+  const total = entries.reduce((n, e) => n + e.size, 0);
+  if (total > limits.maxArchiveBytes) return `it would expand to ${total} bytes, over the ${limits.maxArchiveBytes}-byte archive limit`;
+  const big = entries.find((e) => e.size > limits.maxMemberBytes);
+  if (big) return `member "${big.path}" declares ${big.size} bytes, over the ${limits.maxMemberBytes}-byte member limit`;
+  const packed = entries.reduce((n, e) => n + e.packed, 0);
+  if (total > 1 << 20 && packed > 0 && total / packed > limits.maxRatio) return `it expands ${Math.round(total / packed)}-fold, over the ratio limit of ${limits.maxRatio}`;
+  return null;
+}
