@@ -39,7 +39,7 @@ describe('verdicts on the labelled dump', () => {
     const labels = new Set(manifest.items.map((m) => m.label));
     for (const l of ['genuine-signed', 'genuine-signed-lf', 'genuine-signed-mbox', 'genuine-refolded-relaxed', 'altered-body', 'altered-header',
       'appended-after-l', 'prepended-from', 'forged', 'unknown-selector', 'rotated-key', 'revoked-key', 'weak-key', 'genuine-unsigned',
-      'quoted-in-verified', 'attachment-of-verified']) {
+      'quoted-in-verified', 'attachment-of-verified', 'copy-identical', 'copy-same-text', 'copy-altered-figures', 'copy-altered-wording']) {
       expect(labels.has(l), l).toBe(true);
     }
   });
@@ -77,6 +77,16 @@ describe('verdicts on the labelled dump', () => {
       }
     }
   });
+});
+
+it('lists the altered copies of the verified report in one cluster, with the changed figure in the diff', () => {
+  const dups = JSON.parse(tamis(['dups', '--db', db, '--json']).stdout) as { clusters: { reason: string; members: { path: string; verdict: string }[] }[] };
+  const report = dups.clusters.find((c) => c.members.some((m) => m.path === 'docs/rapport-T1-modifie.txt'))!;
+  expect(report.reason).toBe('near-text');
+  expect(report.members.map((m) => m.verdict).sort()).toEqual(['corroborated', 'suspicious', 'tampered', 'verified']);
+  const altered = bySha.get(manifest.items.find((m) => m.label === 'copy-altered-figures')!.sha256)!.findings.find((f) => f.rule === 'dup.altered-copy')!;
+  expect(altered.evidence.changes).toEqual(expect.arrayContaining([expect.objectContaining({ removed: '4', added: '14' })]));
+  expect(altered.related).toHaveLength(1);
 });
 
 const PY = '/usr/bin/python3';

@@ -10,6 +10,7 @@ import { senderProfileFindings } from './corpus/sender-profile.ts';
 import { provenanceFindings } from './corpus/provenance.ts';
 import { verdictOf } from './verdict.ts';
 import { documentFindings } from './documents/document-pass.ts';
+import { nearDupFindings } from './near-dup/near-dup-pass.ts';
 
 export interface CorpusOptions { dkimAnalyzer: string; dkimVersion: number; leakDate?: Date }
 
@@ -80,7 +81,19 @@ export async function runCorpusPass(store: Store, dkim: CorpusOptions): Promise<
   await store.replaceAnalyzerFindings('documents', await documentFindings(
     subjects, emails.map((e) => ({ facts: facts.get(e.sha256)!, meta: e.meta })), { leakDate }, (s) => store.itemText(s.rowid)));
 
-  // 7. Verdicts from everything.
+  // 7. Near-duplicates, held against the items verified so far.
+  all = await store.allFindings();
+  const textCache = new Map<string, string>();
+  const textOf = async (x: { sha256: string; rowid: number }) => {
+    let t = textCache.get(x.sha256);
+    if (t === undefined) { t = await store.itemText(x.rowid); if (textCache.size < 20_000) textCache.set(x.sha256, t); }
+    return t;
+  };
+  const dups = await nearDupFindings(subjects, (sha) => verdictOf(all.get(sha) ?? []) === 'verified', textOf);
+  await store.replaceAnalyzerFindings('near-dup', dups.findings);
+  await store.replaceClusters(dups.clusters);
+
+  // 8. Verdicts from everything.
   all = await store.allFindings();
   const verdicts = new Map<string, Verdict>();
   const counts: Record<string, number> = {};

@@ -10,6 +10,7 @@ export const RULE_EFFECTS: Record<string, Effect> = {
   'dkim.pass': 'proves',
   'provenance.attachment-of-verified': 'proves',
   'provenance.quoted-in-verified': 'corroborates',
+  'dup.same-text-as-verified': 'corroborates',
   'dkim.body-hash-mismatch': 'contradicts',
   'dkim.signature-mismatch': 'contradicts',
   // These make a valid signature prove less than it seems to.

@@ -8,12 +8,14 @@ import { keysCommand } from './keys-command.ts';
 import { analyzeCommand } from './analyze-command.ts';
 import { verifyStoreCommand } from './verify-store-command.ts';
 import { manifestCommand } from './manifest-command.ts';
+import { dupsCommand } from './dups-command.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   ingest: { run: ingestCommand, help: 'ingest <path...> [--db FILE] [--keys ZONEFILE]   read a dump into the store and verify it' },
   analyze: { run: analyzeCommand, help: 'analyze [--db FILE] [--keys ZONEFILE]   verify the store again (after adding keys)' },
   keys: { run: keysCommand, help: 'keys add FILE... | keys list   the archive of historical DKIM keys' },
   search: { run: searchCommand, help: 'search QUERY [--db FILE] [--json] [--limit N]   full-text search' },
+  dups: { run: dupsCommand, help: 'dups [--db FILE] [--json]   clusters of near-duplicates and their verdicts' },
   'verify-store': { run: verifyStoreCommand, help: 'verify-store [--db FILE]   re-hash every stored original (evidence integrity)' },
   manifest: { run: manifestCommand, help: 'manifest [--db FILE] [--format sha256sum|json|csv]   input files as received (chain of custody)' },
   report: { run: reportCommand, help: 'report [--db FILE] --format json|csv [--out FILE]   every item with its verdict' },

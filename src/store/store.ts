@@ -119,6 +119,8 @@ export interface Store {
   analysisSubjects(): Promise<AnalysisSubject[]>;
   itemText(rowid: number): Promise<string>;
   setVerdicts(verdicts: Map<string, Verdict>): Promise<void>;
+  replaceClusters(clusters: { reason: string; members: string[] }[]): Promise<void>;
+  clusters(): Promise<{ cluster: number; reason: string; members: { sha256: string; path: string; title: string | null; verdict: Verdict }[] }[]>;
   /** Remove what failed from the store and return the jobs to run again (`ingest --retry-failed`). */
   takeFailedForRetry(): Promise<RetryJob[]>;
   /** Every item's SHA-256, for integrity checks. */

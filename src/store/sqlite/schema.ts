@@ -108,6 +108,16 @@ const MIGRATIONS: string[] = [
   ALTER TABLE failures ADD COLUMN member TEXT NOT NULL DEFAULT '';
   CREATE INDEX failures_item ON failures(item_sha256);
   `,
+  `
+  -- Near-duplicate clusters, recomputed by each analysis.
+  CREATE TABLE dup_clusters (
+    cluster INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (cluster, sha256)
+  );
+  CREATE INDEX dup_clusters_sha ON dup_clusters(sha256);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

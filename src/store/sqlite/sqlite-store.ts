@@ -228,6 +228,30 @@ export class SqliteStore implements Store {
       { path: string; sha256: string | null; size: number; recordedAt: string; mtimeMs: number }[];
   }
 
+  async replaceClusters(clusters: { reason: string; members: string[] }[]): Promise<void> {
+    this.commit();
+    const insert = this.db.prepare('INSERT OR IGNORE INTO dup_clusters (cluster, reason, sha256) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM dup_clusters');
+      clusters.forEach((c, i) => { for (const m of c.members) insert.run(i + 1, c.reason, m); });
+    })();
+  }
+
+  async clusters(): Promise<{ cluster: number; reason: string; members: { sha256: string; path: string; title: string | null; verdict: Verdict }[] }[]> {
+    this.commit();
+    const rows = this.db.prepare(`SELECT d.cluster, d.reason, d.sha256, i.title, i.verdict,
+        (SELECT path FROM occurrences o WHERE o.sha256 = d.sha256 ORDER BY o.path LIMIT 1) AS path
+      FROM dup_clusters d JOIN items i ON i.sha256 = d.sha256 ORDER BY d.cluster, path`).all() as
+      { cluster: number; reason: string; sha256: string; title: string | null; verdict: Verdict; path: string }[];
+    const out = new Map<number, { cluster: number; reason: string; members: { sha256: string; path: string; title: string | null; verdict: Verdict }[] }>();
+    for (const r of rows) {
+      const c = out.get(r.cluster) ?? { cluster: r.cluster, reason: r.reason, members: [] };
+      c.members.push({ sha256: r.sha256, path: r.path, title: r.title, verdict: r.verdict });
+      out.set(r.cluster, c);
+    }
+    return [...out.values()];
+  }
+
   async close(): Promise<void> {
     this.commit();
     if (this.db.open) this.db.close();
