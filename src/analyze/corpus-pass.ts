@@ -89,7 +89,7 @@ export async function runCorpusPass(store: Store, dkim: CorpusOptions): Promise<
     if (t === undefined) { t = await store.itemText(x.rowid); if (textCache.size < 20_000) textCache.set(x.sha256, t); }
     return t;
   };
-  const dups = await nearDupFindings(subjects, (sha) => verdictOf(all.get(sha) ?? []) === 'verified', textOf);
+  const dups = await nearDupFindings(store, subjects, (sha) => verdictOf(all.get(sha) ?? []) === 'verified', textOf);
   await store.replaceAnalyzerFindings('near-dup', dups.findings);
   await store.replaceClusters(dups.clusters);
 

@@ -120,6 +120,9 @@ export interface Store {
   itemText(rowid: number): Promise<string>;
   setVerdicts(verdicts: Map<string, Verdict>): Promise<void>;
   replaceClusters(clusters: { reason: string; members: string[] }[]): Promise<void>;
+  /** The near-duplicate index of earlier analyses: LSH band keys per item, and the confirmed pairs. */
+  loadDupIndex(): Promise<{ keys: Map<string, number[]>; edges: { a: string; b: string; similarity: number }[] }>;
+  saveDupIndex(keys: Map<string, number[]>, edges: { a: string; b: string; similarity: number }[]): Promise<void>;
   clusters(): Promise<{ cluster: number; reason: string; members: { sha256: string; path: string; title: string | null; verdict: Verdict }[] }[]>;
   /** Remove what failed from the store and return the jobs to run again (`ingest --retry-failed`). */
   takeFailedForRetry(): Promise<RetryJob[]>;

@@ -18,10 +18,18 @@ export class NearDupIndex {
     this.shinglesOf = options.shinglesOf;
   }
 
-  /** Adds a document; returns the confirmed edges to earlier documents. */
-  async add(id: string, text: string): Promise<DupEdge[]> {
+  /** A document indexed by an earlier run: its band keys join the buckets, with no comparison (done then). */
+  addKnown(id: string, keys: number[]): void {
+    keys.forEach((k, band) => {
+      const map = (this.buckets[band] ??= new Map());
+      if (!map.has(k)) map.set(k, id);
+    });
+  }
+
+  /** Adds a document; returns its band keys (empty when too short to compare) and the confirmed edges to earlier documents. */
+  async add(id: string, text: string): Promise<{ keys: number[]; edges: DupEdge[] }> {
     const sh = shingles(text);
-    if (sh.length === 0) return [];
+    if (sh.length === 0) return { keys: [], edges: [] };
     const keys = bandKeys(signature(sh));
     const candidates = new Set<string>();
     keys.forEach((k, band) => {
@@ -36,7 +44,7 @@ export class NearDupIndex {
       if (similarity >= this.threshold) found.push({ a: c, b: id, similarity: Math.round(similarity * 1000) / 1000 });
     }
     this.edges.push(...found);
-    return found;
+    return { keys, edges: found };
   }
 }
 

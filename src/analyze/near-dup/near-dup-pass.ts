@@ -2,7 +2,7 @@
 // clustered by text (MinHash/LSH, Jaccard >= 0.8), emails grouped by
 // Message-ID; then each cluster is held against its verified members.
 import type { Finding, Metadata } from '../../core/types.ts';
-import type { AnalysisSubject } from '../../store/store.ts';
+import type { AnalysisSubject, Store } from '../../store/store.ts';
 import { alteredCopyFindings, type Member } from './altered-copy.ts';
 import { clustersOf, NearDupIndex } from './index.ts';
 import { jaccard, shingles } from './minhash.ts';
@@ -12,7 +12,8 @@ export interface DupCluster { reason: 'near-text' | 'same-message-id'; members: 
 const CONTAINERS = new Set(['zip', 'tar', 'mbox', '7z']);
 
 export async function nearDupFindings(
-  subjects: AnalysisSubject[], verified: (sha: string) => boolean, textOf: (s: AnalysisSubject) => Promise<string>,
+  store: Pick<Store, 'loadDupIndex' | 'saveDupIndex'>, subjects: AnalysisSubject[], verified: (sha: string) => boolean,
+  textOf: (s: AnalysisSubject) => Promise<string>,
 ): Promise<{ findings: Map<string, Finding[]>; clusters: DupCluster[] }> {
   const bySha = new Map(subjects.map((s) => [s.sha256, s]));
   const shingleCache = new Map<string, Uint32Array>();
@@ -21,12 +22,20 @@ export async function nearDupFindings(
     if (!sh) { sh = shingles(await textOf(bySha.get(sha)!)); if (shingleCache.size < 50_000) shingleCache.set(sha, sh); }
     return sh;
   };
+  // Incremental: items indexed by earlier analyses only lend their band keys;
+  // only new items are shingled and compared (with everything).
+  const saved = await store.loadDupIndex();
   const index = new NearDupIndex({ shinglesOf });
+  for (const [sha, keys] of saved.keys) if (bySha.has(sha)) index.addKnown(sha, keys);
+  const newKeys = new Map<string, number[]>();
   for (const s of subjects) {
     if (s.status !== 'done' || s.ingestor === null || CONTAINERS.has(s.ingestor) || s.ingestor === 'email' || s.ingestor === 'msg') continue;
-    await index.add(s.sha256, await textOf(s));
+    if (saved.keys.has(s.sha256)) continue;
+    newKeys.set(s.sha256, (await index.add(s.sha256, await textOf(s))).keys);
   }
-  const clusters: DupCluster[] = clustersOf(index.edges).map((members) => ({ reason: 'near-text', members }));
+  await store.saveDupIndex(newKeys, index.edges);
+  const edges = [...saved.edges.filter((e) => bySha.has(e.a) && bySha.has(e.b)), ...index.edges];
+  const clusters: DupCluster[] = clustersOf(edges).map((members) => ({ reason: 'near-text', members }));
   // The same message (Message-ID) met with different bytes in several mailboxes.
   const byMessageId = new Map<string, string[]>();
   for (const s of subjects) {

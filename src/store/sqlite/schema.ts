@@ -117,6 +117,9 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (cluster, sha256)
   );
   CREATE INDEX dup_clusters_sha ON dup_clusters(sha256);
+  -- The near-duplicate index, kept so later analyses only compare new items.
+  CREATE TABLE dup_index (sha256 TEXT PRIMARY KEY, bands BLOB NOT NULL);
+  CREATE TABLE dup_edges (a TEXT NOT NULL, b TEXT NOT NULL, similarity REAL NOT NULL, PRIMARY KEY (a, b));
   `,
 ];
 

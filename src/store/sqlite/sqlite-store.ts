@@ -237,6 +237,26 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async loadDupIndex(): Promise<{ keys: Map<string, number[]>; edges: { a: string; b: string; similarity: number }[] }> {
+    this.commit();
+    const keys = new Map<string, number[]>();
+    for (const r of this.db.prepare('SELECT sha256, bands FROM dup_index').iterate() as IterableIterator<{ sha256: string; bands: Buffer }>) {
+      keys.set(r.sha256, Array.from(new Uint32Array(r.bands.buffer.slice(r.bands.byteOffset, r.bands.byteOffset + r.bands.byteLength))));
+    }
+    const edges = this.db.prepare('SELECT a, b, similarity FROM dup_edges').all() as { a: string; b: string; similarity: number }[];
+    return { keys, edges };
+  }
+
+  async saveDupIndex(keys: Map<string, number[]>, edges: { a: string; b: string; similarity: number }[]): Promise<void> {
+    this.commit();
+    const k = this.db.prepare('INSERT OR REPLACE INTO dup_index (sha256, bands) VALUES (?, ?)');
+    const e = this.db.prepare('INSERT OR REPLACE INTO dup_edges (a, b, similarity) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      for (const [sha, bands] of keys) k.run(sha, Buffer.from(Uint32Array.from(bands).buffer));
+      for (const x of edges) e.run(x.a, x.b, x.similarity);
+    })();
+  }
+
   async clusters(): Promise<{ cluster: number; reason: string; members: { sha256: string; path: string; title: string | null; verdict: Verdict }[] }[]> {
     this.commit();
     const rows = this.db.prepare(`SELECT d.cluster, d.reason, d.sha256, i.title, i.verdict,
