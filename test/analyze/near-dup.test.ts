@@ -55,3 +55,16 @@ it('keeps its index between runs and finds a copy ingested later', () => {
   const { clusters } = JSON.parse(tamis(['dups', '--db', db, '--json']).stdout) as { clusters: { members: { path: string; verdict: string }[] }[] };
   expect(clusters.map((c) => c.members.map((m) => m.path))).toEqual([['later-copy.txt', 'original.txt']]);
 });
+
+it('groups the same message met with different bodies under one Message-ID', () => {
+  const dump = join(tmp.dir, 'mails');
+  mkdirSync(join(dump, 'boite-a'), { recursive: true });
+  mkdirSync(join(dump, 'boite-b'), { recursive: true });
+  const mail = (body: string) => `From: Hélène <h@campagne.example>\r\nTo: f@campagne.example\r\nSubject: Virement\r\nDate: Tue, 02 May 2017 10:00:00 +0200\r\nMessage-ID: <same-42@mx1.campagne.example>\r\n\r\n${body}\r\n`;
+  writeFileSync(join(dump, 'boite-a', '1.eml'), mail('Le virement de 12 000 euros est parti.'));
+  writeFileSync(join(dump, 'boite-b', '1.eml'), mail('Le virement de 120 000 euros est parti vers Nassau.'));
+  const db = join(tmp.dir, 'mails.db');
+  expect(tamis(['ingest', dump, '--db', db, '--quiet', '--no-ocr']).status).toBe(0);
+  const { clusters } = JSON.parse(tamis(['dups', '--db', db, '--json']).stdout) as { clusters: { reason: string; members: { path: string }[] }[] };
+  expect(clusters).toEqual([{ cluster: 1, reason: 'same-message-id', members: [expect.objectContaining({ path: 'boite-a/1.eml' }), expect.objectContaining({ path: 'boite-b/1.eml' })] }]);
+});

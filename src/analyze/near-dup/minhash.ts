@@ -1,10 +1,10 @@
 // Near-duplicate candidates without comparing all pairs: word 5-shingles,
-// 126-value MinHash signatures (21 bands of 6 rows) and LSH banding. With
+// 128-value MinHash signatures, LSH banding over 21 bands of 6 rows. With
 // 21×6, a pair at Jaccard 0.8 shares a band with probability 0.998, a pair
 // at 0.5 with 0.27; every candidate is then confirmed by exact Jaccard.
 const BANDS = 21;
 const ROWS = 6;
-export const PERMUTATIONS = BANDS * ROWS;
+export const PERMUTATIONS = 128; // the last 2 values are not banded
 const SHINGLE = 5;
 export const MIN_TOKENS = 20;
 
