@@ -23,8 +23,8 @@ let report: Report;
 
 beforeAll(async () => {
   manifest = await makeLeak(dump, { seed: 2017 });
-  const run = tamis(['ingest', dump, '--db', db, '--quiet']);
-  expect(run.stderr).toBe('');
+  const run = tamis(['ingest', dump, '--db', db, '--quiet', '--keys', manifest.keysZone]);
+  expect(run.stderr).not.toMatch(/tamis: |Error/);
   expect(run.status).toBe(0);
   const out = tamis(['report', '--db', db, '--format', 'json']);
   expect(out.status).toBe(0);
@@ -103,6 +103,13 @@ describe('ingest of the generated dump', () => {
     expect(out.items).toEqual(report.items);
     expect(out.failures).toEqual(report.failures);
     expect(before).toBeGreaterThan(0);
+  });
+
+  it('gives each labelled email and attachment the verdict the generator expects', () => {
+    const verdicts = new Map(report.items.map((i) => [i.sha256, i.verdict]));
+    const labelled = (manifest.items as { path: string; sha256: string; label?: string; expect?: string }[]).filter((m) => m.expect);
+    expect(labelled.length).toBeGreaterThan(300);
+    expect(labelled.filter((m) => verdicts.get(m.sha256) !== m.expect).map((m) => `${m.path} [${m.label}] ${m.expect} ≠ ${verdicts.get(m.sha256)}`)).toEqual([]);
   });
 
   it('writes a CSV report with one row per item', () => {
