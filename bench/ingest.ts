@@ -33,7 +33,8 @@ for (const p of [db, `${db}-wal`, `${db}-shm`, db.replace(/\.db$/, '.blobs')]) r
 const inputBytes = duSync(dump);
 const { store, blobs } = openStore(db);
 const t0 = performance.now();
-const stats = await ingest({ store, blobs, inputs: [dump], workers });
+const ocr = process.env.TAMIS_BENCH_OCR !== "0";
+const stats = await ingest({ store, blobs, inputs: [dump], workers, ocr });
 const secs = (performance.now() - t0) / 1000;
 const counts = await store.counts();
 await store.close();
