@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   E_OOXML_INVALID: 'The Office (OOXML) document is corrupt',
   E_OOXML_ENCRYPTED: 'The Office (OOXML) document is encrypted with a password; its content cannot be read',
   E_OLE_INVALID: 'The legacy Office (OLE2) file is corrupt',
+  E_OLE_ENCRYPTED: 'The legacy Office (OLE2) file is encrypted with a password; its content cannot be read, its properties may be',
   E_ODF_INVALID: 'The OpenDocument file is corrupt',
   E_ODF_ENCRYPTED: 'The OpenDocument file is encrypted with a password; its content cannot be read',
   E_IMAGE_METADATA: 'The image metadata could not be read; the image is kept',

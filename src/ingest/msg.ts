@@ -9,10 +9,11 @@ import type { ChildOut, Ingestor } from './ingestor.ts';
 interface Fields {
   error?: string; subject?: string; body?: string; headers?: string; senderName?: string; senderEmail?: string; senderSmtpAddress?: string;
   messageId?: string; messageClass?: string; creationTime?: string; lastModificationTime?: string; clientSubmitTime?: string;
+  sentRepresentingSmtpAddress?: string; messageCodepage?: number; internetCodepage?: number; lastModifierName?: string;
   messageDeliveryTime?: string; name?: string; email?: string; smtpAddress?: string; recipType?: 'to' | 'cc' | 'bcc';
   recipients?: Fields[]; attachments?: Fields[]; fileName?: string; attachMimeTag?: string; innerMsgContent?: true;
 }
-interface Reader { getFileData(): Fields; getAttachment(attach: Fields): { fileName: string; content: Uint8Array } }
+interface Reader { parserConfig?: { ansiEncoding?: string }; getFileData(): Fields; getAttachment(attach: Fields): { fileName: string; content: Uint8Array } }
 // The package is CommonJS: under Node's ESM loader the class sits one `default` deeper.
 const MsgReader = ((MsgReaderModule as unknown as { default?: unknown }).default ?? MsgReaderModule) as unknown as new (data: ArrayBuffer) => Reader;
 
@@ -30,6 +31,25 @@ function headerPairs(raw: string | undefined): [string, string][] {
 }
 
 const addr = (r: Fields) => ({ name: r.name ?? '', address: (r.smtpAddress ?? r.email ?? '').toLowerCase() });
+const isSmtp = (a: string | undefined): a is string => Boolean(a && /^[^\s@/]+@[^\s@]+$/.test(a));
+
+/** Parses the .msg; 8-bit (PT_STRING8) properties are decoded with the message's code page when it names one. */
+function open(bytes: Uint8Array): { reader: Reader; data: Fields } {
+  const buf = () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  let reader = new MsgReader(buf());
+  let data = reader.getFileData();
+  const cp = data.messageCodepage ?? data.internetCodepage;
+  if (!data.error && cp && cp !== 1200 && cp !== 65001) {
+    // us-ascii and iso-8859-1 as declared by Outlook mean the Windows code page in practice.
+    const again = new MsgReader(buf());
+    again.parserConfig = { ansiEncoding: cp === 20127 || cp === 28591 ? 'windows1252' : `cp${cp}` };
+    try {
+      const d = again.getFileData();
+      if (!d.error) { reader = again; data = d; }
+    } catch { /* a code page iconv does not know: keep the first reading */ }
+  }
+  return { reader, data };
+}
 
 export const msgIngestor: Ingestor = {
   name: 'msg',
@@ -41,16 +61,20 @@ export const msgIngestor: Ingestor = {
     let reader: Reader;
     let data: Fields;
     try {
-      reader = new MsgReader(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-      data = reader.getFileData();
+      ({ reader, data } = open(bytes));
     } catch (err) {
       throw new TamisError('E_MSG_INVALID', (err as Error).message);
     }
     if (data.error) throw new TamisError('E_MSG_INVALID', data.error);
     const recipients = (data.recipients ?? []).map((r) => ({ ...addr(r), type: r.recipType ?? 'to' }));
     const headers = headerPairs(data.headers);
+    const headerFrom = /<([^<>\s]+@[^<>\s]+)>|([^\s<>,;"]+@[^\s<>,;"]+)/.exec(headers.find(([n]) => n.toLowerCase() === 'from')?.[1] ?? '');
+    // Exchange senders carry an X.500 DN in senderEmail; the SMTP address is elsewhere, if stored at all.
+    const smtp = [data.senderSmtpAddress, data.sentRepresentingSmtpAddress, data.senderEmail, headerFrom?.[1] ?? headerFrom?.[2]].find(isSmtp);
     const meta: Metadata = {
-      from: { name: data.senderName ?? '', address: (data.senderSmtpAddress ?? data.senderEmail ?? '').toLowerCase() },
+      from: { name: data.senderName ?? '', address: (smtp ?? data.senderEmail ?? '').toLowerCase() },
+      senderSmtpAddress: smtp?.toLowerCase() ?? null, senderEmail: data.senderEmail ?? null, transportHeaders: data.headers ?? null,
+      codePage: data.messageCodepage ?? data.internetCodepage ?? null,
       to: recipients.filter((r) => r.type === 'to'), cc: recipients.filter((r) => r.type === 'cc'), bcc: recipients.filter((r) => r.type === 'bcc'),
       subject: data.subject ?? null, messageId: data.messageId ?? null, headers,
       date: headers.find(([n]) => n.toLowerCase() === 'date')?.[1] ?? null,

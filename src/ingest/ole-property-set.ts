@@ -11,6 +11,7 @@ export interface PropertySection { fmtid: string; codePage: number; properties: 
 const MAX_SECTIONS = 8;
 const MAX_PROPERTIES = 1000;
 const MAX_VECTOR = 1000;
+const MAX_PROBLEMS = 5;
 const FILETIME_EPOCH_MS = 11644473600000n;
 
 export const FMTID_SUMMARY = 'f29f85e0-4ff9-1068-ab91-08002b27b3d9';
@@ -40,8 +41,10 @@ const LABELS: Record<number, string> = {
 };
 
 export function decodeCodePage(bytes: Uint8Array, codePage: number): string {
-  const label = LABELS[codePage & 0xffff] ?? 'windows-1252';
+  const label = LABELS[codePage & 0xffff];
   try {
+    // A code page tamis does not know (or a bogus one): latin1 keeps every byte visible.
+    if (!label) return Buffer.from(bytes).toString('latin1');
     return new TextDecoder(label).decode(bytes);
   } catch {
     return Buffer.from(bytes).toString('latin1');
@@ -72,7 +75,18 @@ function readValue(b: Buffer, at: number, end: number, codePage: number, depth =
     case 18: return { value: fits(2) ? b.readUInt16LE(p) : null };
     case 19: case 23: return { value: fits(4) ? b.readUInt32LE(p) : null };
     case 11: return { value: fits(2) ? b.readUInt16LE(p) !== 0 : null };
+    case 4: return { value: fits(4) ? b.readFloatLE(p) : null };
+    case 5: return { value: fits(8) ? b.readDoubleLE(p) : null };
+    case 6: return { value: fits(8) ? Number(b.readBigInt64LE(p)) / 10000 : null }; // VT_CY: fixed point, 4 decimals
+    case 7: { // VT_DATE: days since 1899-12-30
+      const d = fits(8) ? b.readDoubleLE(p) : NaN;
+      const ms = Math.round((d - 25569) * 86400000);
+      return { value: Number.isFinite(ms) && Math.abs(ms) < 1e14 ? new Date(ms).toISOString() : null };
+    }
+    case 20: return { value: fits(8) ? Number(b.readBigInt64LE(p)) : null };
+    case 21: return { value: fits(8) ? Number(b.readBigUInt64LE(p)) : null };
     case 64: return fits(8) ? { value: null, ticks: filetimeTicks(b, p) } : { value: null };
+    case 65: case 71: return { value: null }; // VT_BLOB, VT_CF (thumbnail): not kept
     case 30: {
       if (!fits(4)) return { value: null };
       const n = b.readUInt32LE(p);
@@ -118,7 +132,7 @@ function variantSize(b: Buffer, at: number): number {
     const n = b.readUInt32LE(at + 4) * (t === 31 ? 2 : 1);
     return 8 + ((n + 3) & ~3);
   }
-  return t === 64 ? 12 : 8;
+  return t === 64 || t === 5 || t === 6 || t === 7 || t === 20 || t === 21 ? 12 : 8;
 }
 
 export function parsePropertySet(stream: Uint8Array): { sections: PropertySection[]; problems: string[]; ticks: Map<string, bigint> } {
@@ -127,6 +141,7 @@ export function parsePropertySet(stream: Uint8Array): { sections: PropertySectio
   const sections: PropertySection[] = [];
   const ticks = new Map<string, bigint>();
   if (b.length < 28 || b.readUInt16LE(0) !== 0xfffe) return { sections, problems: ['not a property set stream'], ticks };
+  if (b.readUInt16LE(2) > 1) problems.push(`unknown property set format version ${b.readUInt16LE(2)}`);
   const count = Math.min(b.readUInt32LE(24), MAX_SECTIONS);
   for (let s = 0; s < count; s++) {
     const head = 28 + s * 20;
@@ -145,11 +160,16 @@ export function parsePropertySet(stream: Uint8Array): { sections: PropertySectio
       if (at >= end) { problems.push(`property ${id} points past its section`); continue; }
       if (id === 0) { readDictionary(b, at, end, codePage, section.names); continue; }
       const v = readValue(b, at, end, codePage);
-      if (v.ticks !== undefined) ticks.set(`${fmtid}:${id}`, v.ticks);
-      else section.properties.set(id, v.value);
+      if (v.ticks === undefined) section.properties.set(id, v.value);
+      else {
+        // Kept as ticks too: the same type holds a duration in EditTime.
+        ticks.set(`${fmtid}:${id}`, v.ticks);
+        section.properties.set(id, filetimeToIso(v.ticks));
+      }
     }
     sections.push(section);
   }
+  if (problems.length > MAX_PROBLEMS) problems.splice(MAX_PROBLEMS, Infinity, `and ${problems.length - MAX_PROBLEMS} more problems`);
   return { sections, problems, ticks };
 }
 

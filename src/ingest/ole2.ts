@@ -1,14 +1,19 @@
 // Legacy Office (Word .doc, Excel .xls, PowerPoint .ppt and other OLE2
 // compound files): every SummaryInformation / DocumentSummaryInformation
 // field kept separately, with the code page the file was saved with (a
-// Cyrillic 1251 in a French corpus is a clue). Text is best effort: the
-// readable runs of the main stream (Unicode or 8-bit), enough to search.
+// Cyrillic 1251 in a French corpus is a clue). Text: Word's piece table,
+// Excel's strings and cells, PowerPoint's text atoms; readable runs of the
+// main stream when those structures cannot be read. Encrypted files keep
+// their (unencrypted) property sets and get an E_OLE_ENCRYPTED warning.
 import CFB from 'cfb';
 import { TamisError } from '../core/errors.ts';
 import type { Metadata } from '../core/types.ts';
 import type { Ingestor } from './ingestor.ts';
 import { FMTID_DOC_SUMMARY, FMTID_SUMMARY, filetimeToIso, parsePropertySet, type PropertySection } from './ole-property-set.ts';
 import { oleStrings } from './ole-strings.ts';
+import { wordText } from './ole-word.ts';
+import { xlsText } from './ole-xls.ts';
+import { pptText } from './ole-ppt.ts';
 
 const SUMMARY: Record<number, string> = {
   2: 'title', 3: 'subject', 4: 'author', 5: 'keywords', 6: 'comments', 7: 'template', 8: 'lastModifiedBy', 9: 'revision',
@@ -19,12 +24,12 @@ const DOC_SUMMARY: Record<number, string> = {
   2: 'category', 3: 'presentationTarget', 4: 'bytes', 5: 'lines', 6: 'paragraphs', 7: 'slides', 8: 'notes',
   12: 'titlesOfParts', 13: 'headingPairs', 14: 'manager', 15: 'company', 16: 'linksUpToDate',
 };
-const MAIN_STREAMS = ['WordDocument', 'Workbook', 'Book', 'PowerPoint Document'];
 const OLE_MIMES = new Set(['application/msword', 'application/vnd.ms-excel', 'application/vnd.ms-powerpoint', 'application/x-ole-storage', 'application/vnd.visio']);
 
-/** A stream at the top level: embedded objects carry their own property sets deeper down. */
+/** A stream at the top level (embedded objects carry their own streams deeper down); names are case-insensitive. */
 function stream(cfb: CFB.CFB$Container, name: string): Uint8Array | undefined {
-  const i = cfb.FileIndex.findIndex((e, k) => e.name === name && e.type === 2 && cfb.FullPaths[k]!.split('/').filter(Boolean).length === 2);
+  const want = name.toLowerCase();
+  const i = cfb.FileIndex.findIndex((e, k) => e.type === 2 && e.name.toLowerCase() === want && cfb.FullPaths[k]!.split('/').filter(Boolean).length === 2);
   const c = i === -1 ? undefined : cfb.FileIndex[i]!.content;
   return c ? Uint8Array.from(c as ArrayLike<number>) : undefined;
 }
@@ -34,6 +39,20 @@ function apply(meta: Metadata, section: PropertySection, names: Record<number, s
     const key = names[id];
     if (key && value !== null && value !== '') meta[key] = value;
   }
+}
+
+/** The document's text from its main stream, and whether that stream is encrypted. */
+function mainText(cfb: CFB.CFB$Container, codePage: number): { text: string; encrypted: boolean } {
+  const flagged = Boolean(stream(cfb, 'EncryptionInfo') || stream(cfb, 'EncryptedSummary'));
+  const word = stream(cfb, 'WordDocument');
+  const book = stream(cfb, 'Workbook') ?? stream(cfb, 'Book');
+  const ppt = stream(cfb, 'PowerPoint Document');
+  const main = word ?? book ?? ppt;
+  if (!main) return { text: '', encrypted: flagged };
+  const r = word ? wordText(word, stream(cfb, '0Table'), stream(cfb, '1Table'), codePage) : book ? xlsText(book) : pptText(main);
+  const encrypted = flagged || r.encrypted;
+  if (encrypted) return { text: '', encrypted };
+  return { text: r.text ?? oleStrings(main), encrypted };
 }
 
 export const ole2Ingestor: Ingestor = {
@@ -77,14 +96,16 @@ export const ole2Ingestor: Ingestor = {
         }
       }
     }
-    meta.encrypted = Boolean(stream(cfb, 'EncryptionInfo')) || undefined;
-    if (meta.encrypted === undefined) delete meta.encrypted;
     meta.streams = cfb.FileIndex.filter((e) => e.type === 2).length;
-    const main = MAIN_STREAMS.map((n) => stream(cfb, n)).find(Boolean);
+    const { text, encrypted } = mainText(cfb, typeof meta.codePage === 'number' ? meta.codePage : 1252);
+    if (encrypted) {
+      meta.encrypted = true;
+      warnings.push({ code: 'E_OLE_ENCRYPTED', message: 'the content is encrypted with a password; only the property sets were read' });
+    }
     return {
       title: typeof meta.title === 'string' ? meta.title : undefined,
       date: typeof meta.created === 'string' ? meta.created : undefined,
-      text: main ? oleStrings(main) : '',
+      text,
       meta,
       children: [],
       ...(warnings.length ? { warnings } : {}),

@@ -1,7 +1,8 @@
 // RTF: the visible text, and the \info group's fields kept separately
 // (author, operator = last modified by, company, creation/revision/print
 // times, editing minutes). One forward pass, group depth capped; \'hh bytes
-// are decoded with the document's \ansicpg code page, \uN with its \ucN skip.
+// are decoded with the current font's \fcharset or the document's \ansicpg
+// code page, \uN with its \ucN skip; \binN data is skipped unread.
 import { TamisError } from '../core/errors.ts';
 import type { Metadata } from '../core/types.ts';
 import type { Ingestor } from './ingestor.ts';
@@ -9,7 +10,7 @@ import { decodeCodePage } from './ole-property-set.ts';
 
 const SKIP = new Set(['fonttbl', 'colortbl', 'stylesheet', 'pict', 'object', 'objdata', 'themedata', 'colorschememapping', 'datastore',
   'latentstyles', 'listtable', 'listoverridetable', 'rsidtbl', 'generator', 'xmlnstbl', 'mmathPr', 'fldinst', 'bkmkstart', 'bkmkend',
-  'filetbl', 'revtbl', 'pgdsctbl', 'nonshppict', 'shppict', 'blipuid', 'wgrffmtfilter', 'protusertbl', 'listtext']);
+  'filetbl', 'revtbl', 'list', 'listlevel', 'leveltext', 'levelnumbers', 'listname', 'listoverride', 'lfolevel', 'pgdsctbl', 'nonshppict', 'shppict', 'blipuid', 'wgrffmtfilter', 'protusertbl', 'listtext']);
 const INFO_TEXT: Record<string, string> = { title: 'title', subject: 'subject', author: 'author', operator: 'operator', company: 'company', manager: 'manager', category: 'category', keywords: 'keywords', doccomm: 'comments', hlinkbase: 'hyperlinkBase' };
 const INFO_TIME: Record<string, string> = { creatim: 'creatim', revtim: 'revtim', printim: 'printim', buptim: 'backupTime' };
 const INFO_NUM: Record<string, string> = { edmins: 'edmins', nofpages: 'pages', nofwords: 'words', nofchars: 'chars', version: 'version', vern: 'internalVersion' };
@@ -18,7 +19,12 @@ const SYMBOLS: Record<string, string> = {
   rquote: '’', lquote: '‘', rdblquote: '”', ldblquote: '“', endash: '–', emdash: '—', bullet: '•', emspace: '\u2003', enspace: '\u2002', qmspace: '\u2005',
 };
 
-interface Group { skip: boolean; uc: number; field?: string; time?: Record<string, number> }
+/** \fcharset values to Windows code pages (0 ANSI, 1 default, 2 symbol: the document's \ansicpg). */
+const CHARSET_CP: Record<number, number> = {
+  77: 10000, 128: 932, 129: 949, 134: 936, 136: 950, 161: 1253, 162: 1254, 163: 1258, 177: 1255, 178: 1256, 186: 1257, 204: 1251, 222: 874, 238: 1250,
+};
+
+interface Group { skip: boolean; uc: number; field?: string; time?: Record<string, number>; fonttbl?: boolean; object?: boolean; cp?: number }
 
 export function parseRtf(src: string): { text: string; meta: Metadata } {
   if (!src.startsWith('{\\rtf')) throw new TamisError('E_RTF_INVALID', 'no {\\rtf header');
@@ -32,13 +38,15 @@ export function parseRtf(src: string): { text: string; meta: Metadata } {
   const fieldText = new Map<string, string>();
   const flushBytes = () => {
     if (!bytes.length) return;
-    emit(decodeCodePage(Uint8Array.from(bytes), codePage));
+    emit(decodeCodePage(Uint8Array.from(bytes), g.cp ?? codePage));
     bytes = [];
   };
   const emit = (s: string) => {
     if (g.field) fieldText.set(g.field, (fieldText.get(g.field) ?? '') + s);
     else if (!g.skip) out.push(s);
   };
+  const fontCp = new Map<number, number>();
+  let font = -1;
   let i = 0;
   let starAt = -1;
   while (i < src.length) {
@@ -58,6 +66,7 @@ export function parseRtf(src: string): { text: string; meta: Metadata } {
         if (t.yr) meta[g.field] = new Date(Date.UTC(t.yr, (t.mo ?? 1) - 1, t.dy ?? 1, t.hr ?? 0, t.min ?? 0, t.sec ?? 0)).toISOString().replace('.000Z', '');
       }
       g = stack.pop() ?? g;
+      if (stack.length === 0) break; // the document's group is closed: trailing bytes are not RTF
       i++;
       continue;
     }
@@ -73,7 +82,8 @@ export function parseRtf(src: string): { text: string; meta: Metadata } {
       }
       if (!/[a-zA-Z]/.test(next)) {
         flushBytes();
-        if (next === '*') starAt = stack.length;
+        // \* marks an optional destination only at the start of a group; elsewhere it is ignored.
+        if (next === '*') { if (/\{\s*$/.test(src.slice(Math.max(0, i - 3), i))) starAt = stack.length; }
         else if (next === '~') emit('\u00a0');
         else if (next === '{' || next === '}' || next === '\\') emit(next);
         else if (next === '\n' || next === '\r') emit('\n');
@@ -85,7 +95,15 @@ export function parseRtf(src: string): { text: string; meta: Metadata } {
       const param = m[2] === undefined ? undefined : Number(m[2]);
       i += 1 + m[0].length;
       if (word !== 'u') flushBytes();
-      if (word === 'ansicpg' && param) codePage = param;
+      if (word === 'bin') { i += Math.max(0, param ?? 0); continue; } // raw bytes, may hold braces
+      if (g.fonttbl && word === 'f' && param !== undefined) font = param;
+      else if (g.fonttbl && word === 'fcharset' && param !== undefined && CHARSET_CP[param]) fontCp.set(font, CHARSET_CP[param]!);
+      else if (g.fonttbl && word === 'cpg' && param) fontCp.set(font, param);
+      else if (word === 'f' && param !== undefined) g.cp = fontCp.get(param);
+      else if (word === 'fonttbl') { g.skip = true; g.fonttbl = true; }
+      else if (word === 'object') { g.skip = true; g.object = true; }
+      else if (word === 'result' && g.object) { g.skip = false; g.object = false; } // an object's rendered text
+      else if (word === 'ansicpg' && param) codePage = param;
       else if (word === 'uc' && param !== undefined) g.uc = param;
       else if (word === 'u' && param !== undefined) { flushBytes(); emit(String.fromCharCode(param < 0 ? param + 65536 : param)); skipChars = g.uc; }
       else if (word === 'par' || word === 'line' || word === 'row' || word === 'sect' || word === 'page') emit('\n');

@@ -2,7 +2,7 @@
 // EXIF the test writes itself.
 import { expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageIngestor } from '../../src/ingest/image.ts';
 import { exifJpeg } from '../fixtures/exif-jpeg.ts';
@@ -34,4 +34,28 @@ it('keeps an image without metadata, and garbage with a coded warning', async ()
   expect(png.children).toEqual([]);
   const junk = await imageIngestor.extract({ bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xe1, 0x00]), name: 'x.jpg', ext: 'jpg', mime: 'image/jpeg' });
   for (const w of junk.warnings ?? []) expect(w.code).toBe('E_IMAGE_METADATA');
+});
+
+it.runIf(spawnSync('exiftool', ['-ver']).status === 0)('reads XMP CreatorTool and History, GPS and size written by exiftool, dates never shifted by the TZ', async () => {
+  const tmp = tempDir();
+  try {
+    const file = join(tmp.dir, 'edited.png');
+    writeFileSync(file, samplePng(16, 8, [10, 200, 10]));
+    const w = spawnSync('exiftool', ['-overwrite_original', '-XMP-xmp:CreatorTool=Adobe Photoshop CC 2017', '-XMP-xmpMM:HistoryAction=saved',
+      '-XMP-xmpMM:HistorySoftwareAgent=Adobe Photoshop CC 2017', '-XMP-xmpMM:HistoryWhen=2017:05:04 22:41:10+03:00', '-EXIF:GPSLatitude=48.8566',
+      '-EXIF:GPSLatitudeRef=N', '-EXIF:GPSLongitude=2.3522', '-EXIF:GPSLongitudeRef=E', '-EXIF:Make=Canon', '-EXIF:DateTimeOriginal=2015:03:12 09:30:00', file]);
+    expect(w.status).toBe(0);
+    const o = (JSON.parse(spawnSync('exiftool', ['-j', '-n', file], { encoding: 'utf8' }).stdout) as Record<string, unknown>[])[0]!;
+    const r = await imageIngestor.extract({ bytes: readFileSync(file), name: 'edited.png', ext: 'png', mime: 'image/png' });
+    expect(r.meta).toMatchObject({
+      make: o.Make, creatorTool: o.CreatorTool, width: o.ImageWidth, height: o.ImageHeight,
+      history: { action: o.HistoryAction, softwareAgent: o.HistorySoftwareAgent },
+      dateTimeOriginal: String(o.DateTimeOriginal).replace(/^(\d{4}):(\d\d):(\d\d) /, '$1-$2-$3T'),
+    });
+    const loc = r.meta.location as { latitude: number; longitude: number };
+    expect(loc.latitude).toBeCloseTo(o.GPSLatitude as number, 4);
+    expect(loc.longitude).toBeCloseTo(o.GPSLongitude as number, 4);
+  } finally {
+    tmp.cleanup();
+  }
 });
