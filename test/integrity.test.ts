@@ -1,7 +1,7 @@
 // Chain of custody: the intake manifest checks with sha256sum, and
 // verify-store notices an original changed or removed after intake.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { makeLeak } from './fixtures/make-leak.ts';
@@ -43,4 +43,12 @@ it('verify-store passes on intact originals and names altered and missing ones',
   expect(out.ok).toBe(false);
   expect(out.missing).toEqual([b]);
   expect(out.altered.map((x) => x.sha256)).toEqual([a]);
+});
+
+it('refuses a missing input with E_NOT_FOUND and leaves no store behind', () => {
+  const db = join(tmp.dir, 'typo.db');
+  const r = tamis(['ingest', join(tmp.dir, 'no-such-folder'), '--db', db]);
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(/^tamis: E_NOT_FOUND: /);
+  expect(existsSync(db)).toBe(false);
 });

@@ -1,4 +1,5 @@
 // `tamis ingest <path...>`: read files, folders and archives into the store.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TamisError } from '../core/errors.ts';
 import { ingest } from '../ingest/pipeline.ts';
@@ -58,6 +59,8 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     if (!Number.isFinite(n) || n <= 0) throw new TamisError('E_USAGE', `--${name} takes a positive number, not "${v}"`);
     return n;
   };
+  // Check the inputs before creating a store, so a typo leaves no empty tamis.db behind.
+  for (const p of positionals) if (!existsSync(p)) throw new TamisError('E_NOT_FOUND', p);
   const { store, blobs } = openStore(values.db);
   const progress = values.quiet ? null : new Progress();
   try {
