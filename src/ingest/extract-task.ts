@@ -5,9 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { extractLargeFile } from './large-file.ts';
 import { TamisError, toFailure } from '../core/errors.ts';
-import type { Metadata } from '../core/types.ts';
 import type { BlobStore } from '../store/blobs/blob-store.ts';
-import type { ChildRecord } from '../store/store.ts';
+import type { ChildRecord, ItemRecord } from '../store/store.ts';
 import { pickIngestor } from './registry.ts';
 import { sniff } from './sniff.ts';
 import { needsOcr, runOcr } from './ocr-step.ts';
@@ -22,15 +21,8 @@ export interface ExtractRequest {
   limits: Limits;
 }
 
-export interface ExtractResponse {
-  sha256: string;
-  size: number;
-  mime: string;
-  ingestor: string | null;
-  title: string | null;
-  date: string | null;
-  text: string;
-  meta: Metadata;
+/** An item as the store records it (status and error come from `error`), with what extraction adds. */
+export interface ExtractResponse extends Omit<ItemRecord, 'status' | 'errorCode' | 'errorMessage'> {
   children: ChildRecord[];
   warnings: { code: string; message: string; member?: string }[];
   error: { code: string; message: string } | null;
