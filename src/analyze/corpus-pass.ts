@@ -11,6 +11,7 @@ import { provenanceFindings } from './corpus/provenance.ts';
 import { verdictOf } from './verdict.ts';
 import { documentFindings } from './documents/document-pass.ts';
 import { nearDupFindings } from './near-dup/near-dup-pass.ts';
+import { buildThreads } from './corpus/threads.ts';
 
 export interface CorpusOptions { dkimAnalyzer: string; dkimVersion: number; leakDate?: Date }
 
@@ -93,7 +94,14 @@ export async function runCorpusPass(store: Store, dkim: CorpusOptions): Promise<
   await store.replaceAnalyzerFindings('near-dup', dups.findings);
   await store.replaceClusters(dups.clusters);
 
-  // 8. Verdicts from everything.
+  // 8. Threads, for reading the correspondence in order.
+  await store.replaceThreads(buildThreads(subjects.filter((s) => s.status === 'done' && (s.ingestor === 'email' || s.ingestor === 'msg')).map((s) => {
+    const f = facts.get(s.sha256) ?? emailFacts(s.meta);
+    return { sha256: s.sha256, messageId: f.messageId, inReplyTo: f.inReplyTo, references: f.references,
+      subject: typeof s.meta.subject === 'string' ? s.meta.subject : null, time: f.date?.getTime() ?? null };
+  })));
+
+  // 9. Verdicts from everything.
   all = await store.allFindings();
   const verdicts = new Map<string, Verdict>();
   const counts: Record<string, number> = {};

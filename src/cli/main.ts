@@ -9,6 +9,7 @@ import { analyzeCommand } from './analyze-command.ts';
 import { verifyStoreCommand } from './verify-store-command.ts';
 import { manifestCommand } from './manifest-command.ts';
 import { dupsCommand } from './dups-command.ts';
+import { serveCommand } from './serve-command.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   ingest: { run: ingestCommand, help: 'ingest <path...> [--db FILE] [--keys ZONEFILE]   read a dump into the store and verify it' },
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   dups: { run: dupsCommand, help: 'dups [--db FILE] [--json]   clusters of near-duplicates and their verdicts' },
   'verify-store': { run: verifyStoreCommand, help: 'verify-store [--db FILE]   re-hash every stored original (evidence integrity)' },
   manifest: { run: manifestCommand, help: 'manifest [--db FILE] [--format sha256sum|json|csv]   input files as received (chain of custody)' },
+  serve: { run: serveCommand, help: 'serve [--db FILE] [--port 7300] [--host 127.0.0.1]   the web UI: search, evidence, threads, timeline' },
   report: { run: reportCommand, help: 'report [--db FILE] --format json|csv [--out FILE]   every item with its verdict' },
 };
 

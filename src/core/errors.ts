@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   E_ODF_ENCRYPTED: 'The OpenDocument file is encrypted with a password; its content cannot be read',
   E_IMAGE_METADATA: 'The image metadata could not be read; the image is kept',
   E_MSG_INVALID: 'The Outlook .msg file is corrupt',
+  E_PST_INVALID: 'The Outlook .pst/.ost mail store, or part of it, is corrupt, truncated or in a form tamis cannot read',
   E_RTF_INVALID: 'The RTF document is corrupt',
   E_TEXT_DECODE: 'The text could not be decoded',
   E_TOO_DEEP: 'Containers are nested deeper than the limit',
@@ -40,6 +41,11 @@ export const ERROR_CODES = {
   E_KEYS_FILE: 'The DKIM key archive file could not be read',
   E_DB_OPEN: 'The store could not be opened',
   E_USAGE: 'The command line is not valid',
+  E_API_INVALID: 'The request is not valid',
+  E_API_NOT_FOUND: 'No such item, thread or page',
+  E_API_HOST: 'The request names a host this server does not answer for (DNS rebinding protection)',
+  E_API_INTERNAL: 'The server met an unexpected error (please report it)',
+  E_UI_NOT_BUILT: 'The web UI is not built',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

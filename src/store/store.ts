@@ -3,6 +3,8 @@
 // Async so a networked store fits the same shape.
 import type { Finding, Kind, Metadata, Verdict } from '../core/types.ts';
 import type { DkimKey } from '../keys/key-index.ts';
+import type { ThreadNode } from '../analyze/corpus/threads.ts';
+import type { Explorer } from './explore.ts';
 
 export type ItemStatus = 'done' | 'failed';
 export type Role = 'file' | 'member' | 'attachment' | 'message';
@@ -119,6 +121,8 @@ export interface Store {
   analysisSubjects(): Promise<AnalysisSubject[]>;
   itemText(rowid: number): Promise<string>;
   setVerdicts(verdicts: Map<string, Verdict>): Promise<void>;
+  /** Email threads (JWZ), replaced whole by each analysis. */
+  replaceThreads(threads: ThreadNode[][]): Promise<void>;
   replaceClusters(clusters: { reason: string; members: string[] }[]): Promise<void>;
   /** The near-duplicate index of earlier analyses: LSH band keys per item, and the confirmed pairs. */
   loadDupIndex(): Promise<{ keys: Map<string, number[]>; edges: { a: string; b: string; similarity: number }[] }>;
@@ -130,6 +134,8 @@ export interface Store {
   itemHashes(): Promise<string[]>;
   /** The finished input files: the intake manifest. */
   inputs(): Promise<{ path: string; sha256: string | null; size: number; recordedAt: string; mtimeMs: number }[]>;
+  /** Read side for the web UI and its API. */
+  readonly explore: Explorer;
   /** Make every write so far durable and visible to other readers. */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -5,7 +5,8 @@
 // File calls are synchronous on purpose: blobs are written from worker
 // threads, where blocking is free, while async calls would queue on libuv's
 // small shared thread pool and leave the workers idle.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createReadStream, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { BlobStore } from './blob-store.ts';
@@ -21,6 +22,11 @@ export class LocalBlobStore implements BlobStore {
     // Only hex digests reach the file system: a name from the dump never does.
     if (!SHA256_HEX.test(sha256)) throw new Error(`not a sha256 digest: ${sha256.slice(0, 80)}`);
     return join(this.location, sha256.slice(0, 2), sha256);
+  }
+
+  async readStream(sha256: string): Promise<Readable | undefined> {
+    const path = this.pathOf(sha256);
+    return existsSync(path) ? createReadStream(path) : undefined;
   }
 
   async has(sha256: string): Promise<boolean> {

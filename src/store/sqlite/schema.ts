@@ -121,6 +121,28 @@ const MIGRATIONS: string[] = [
   CREATE TABLE dup_index (sha256 TEXT PRIMARY KEY, bands BLOB NOT NULL);
   CREATE TABLE dup_edges (a TEXT NOT NULL, b TEXT NOT NULL, similarity REAL NOT NULL, PRIMARY KEY (a, b));
   `,
+  `
+  -- For the explorer's facets: the sender of an email, and the item's kind at
+  -- its canonical (smallest) path, kept as columns so filters use indexes.
+  ALTER TABLE items ADD COLUMN sender TEXT GENERATED ALWAYS AS (lower(json_extract(meta, '$.from.address'))) VIRTUAL;
+  ALTER TABLE items ADD COLUMN kind TEXT;
+  UPDATE items SET kind = (SELECT kind FROM occurrences o WHERE o.sha256 = items.sha256 ORDER BY o.path LIMIT 1);
+  CREATE INDEX items_sender ON items(sender);
+  CREATE INDEX items_kind ON items(kind);
+  CREATE INDEX items_date ON items(date);
+  CREATE INDEX findings_rule ON findings(rule, sha256);
+  -- Email threads (JWZ), recomputed by each analysis; sha256 is NULL for a
+  -- message the dump lacks but replies refer to.
+  CREATE TABLE threads (
+    thread INTEGER NOT NULL,
+    ord INTEGER NOT NULL,
+    parent INTEGER,
+    sha256 TEXT,
+    message_id TEXT,
+    PRIMARY KEY (thread, ord)
+  );
+  CREATE INDEX threads_sha ON threads(sha256);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { Finding, Verdict } from '../../core/types.ts';
 import type { DkimKey } from '../../keys/key-index.ts';
 import type { AnalysisSubject } from '../store.ts';
+import type { ThreadNode } from '../../analyze/corpus/threads.ts';
 
 type Row = { sha256: string; analyzer: string; rule: string; severity: Finding['severity']; message: string; evidence: string; related: string };
 
@@ -89,6 +90,20 @@ export class SqliteAnalysis {
 
   setVerdicts(verdicts: Map<string, Verdict>): void {
     const update = this.db.prepare('UPDATE items SET verdict = ? WHERE sha256 = ? AND verdict IS NOT ?');
-    this.db.transaction(() => { for (const [sha, v] of verdicts) update.run(v, sha, v); })();
+    this.db.transaction(() => {
+      for (const [sha, v] of verdicts) update.run(v, sha, v);
+      // The kind at the canonical path, for the explorer's facet: settled once ingest is over.
+      this.db.exec(`UPDATE items SET kind = k.kind FROM (
+          SELECT i.id, (SELECT kind FROM occurrences o WHERE o.sha256 = i.sha256 ORDER BY o.path LIMIT 1) AS kind FROM items i
+        ) k WHERE k.id = items.id AND items.kind IS NOT k.kind`);
+    })();
+  }
+
+  replaceThreads(threads: ThreadNode[][]): void {
+    const insert = this.db.prepare('INSERT INTO threads (thread, ord, parent, sha256, message_id) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM threads');
+      threads.forEach((nodes, t) => nodes.forEach((n, i) => insert.run(t + 1, i, n.parent, n.sha256, n.messageId)));
+    })();
   }
 }

@@ -12,6 +12,8 @@ import { reportRows } from './sqlite-report.ts';
 import { SqliteAnalysis } from './sqlite-analysis.ts';
 import { takeFailedForRetry } from './sqlite-retry.ts';
 import type { DkimKey } from '../../keys/key-index.ts';
+import type { ThreadNode } from '../../analyze/corpus/threads.ts';
+import { SqliteExplorer } from './sqlite-explore.ts';
 import type { Finding, Verdict } from '../../core/types.ts';
 import type {
   AnalysisSubject, StoredFinding, ChildRecord, RetryJob, CorpusCounts, FailureRecord, InputRecord, ItemRecord, KnownItem, Occurrence,
@@ -29,6 +31,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts;
   private readonly analysis: SqliteAnalysis;
+  readonly explore: SqliteExplorer;
   private batchWrites = 0;
   private batchStarted = 0;
 
@@ -46,6 +49,7 @@ export class SqliteStore implements Store {
     }
     this.db.pragma('busy_timeout = 5000');
     this.analysis = new SqliteAnalysis(this.db);
+    this.explore = new SqliteExplorer(this.db);
     const db = this.db;
     this.stmts = {
       item: db.prepare('SELECT id, sha256, mime, ingestor, status FROM items WHERE sha256 = ?'),
@@ -227,6 +231,8 @@ export class SqliteStore implements Store {
     return this.db.prepare('SELECT path, sha256, size, finished_at AS recordedAt, mtime_ms AS mtimeMs FROM inputs ORDER BY path').all() as
       { path: string; sha256: string | null; size: number; recordedAt: string; mtimeMs: number }[];
   }
+
+  async replaceThreads(threads: ThreadNode[][]): Promise<void> { this.commit(); this.analysis.replaceThreads(threads); }
 
   async replaceClusters(clusters: { reason: string; members: string[] }[]): Promise<void> {
     this.commit();

@@ -1,0 +1,71 @@
+// `tamis serve`: the HTTP API under /api/ (docs/api.md) and the React UI
+// (web/, built by Vite into web/dist) from one fastify process over one store.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import type { Store } from '../store/store.ts';
+import type { BlobStore } from '../store/blobs/blob-store.ts';
+import { apiError, errorHandler, sendError } from './api-errors.ts';
+import { searchRoutes } from './routes/search.ts';
+import { itemRoutes } from './routes/items.ts';
+import { overviewRoutes } from './routes/overview.ts';
+
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+export interface AppOptions {
+  store: Store;
+  blobs: BlobStore;
+  /** The built UI; the API works without it. */
+  webRoot?: string;
+  /**
+   * Host names the server answers for. A page on another site can point a
+   * name it controls at 127.0.0.1 (DNS rebinding) and read the API: requests
+   * naming any other host are refused. Null accepts every host (a server
+   * deliberately exposed on the network).
+   */
+  allowedHosts?: string[] | null;
+  logger?: boolean;
+}
+
+// The UI's own policy: nothing but this server, no inline script, leaked HTML only in sandboxed frames.
+const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+
+export const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
+
+const hostname = (host: string): string => (host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!).toLowerCase();
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1 << 20, routerOptions: { maxParamLength: 200 } });
+  const allowed = options.allowedHosts === null ? null : new Set((options.allowedHosts ?? LOCAL_HOSTS).map((h) => h.toLowerCase()));
+  app.setErrorHandler(errorHandler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (allowed && !allowed.has(hostname(request.headers.host ?? ''))) {
+      return sendError(reply, apiError('E_API_HOST', `"${String(request.headers.host).slice(0, 100)}"`));
+    }
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', UI_CSP);
+    reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('x-frame-options', 'SAMEORIGIN');
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  await app.register(searchRoutes, { store: options.store });
+  await app.register(itemRoutes, { store: options.store, blobs: options.blobs });
+  await app.register(overviewRoutes, { store: options.store });
+
+  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+  const hasUi = existsSync(`${webRoot}/index.html`);
+  if (hasUi) await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: ['index.html'], wildcard: true });
+  // Unknown /api/ routes answer in the API's error shape; any other path is a page of the single-page UI.
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.url.startsWith('/api/') || request.url === '/api') return sendError(reply, apiError('E_API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}`));
+    if (!hasUi) return sendError(reply, apiError('E_UI_NOT_BUILT', 'run `npm run build:web` (the API under /api/ works without it)'));
+    if (request.method !== 'GET' && request.method !== 'HEAD') return sendError(reply, apiError('E_API_NOT_FOUND', `no route ${request.method} ${request.url.slice(0, 200)}`));
+    return reply.type('text/html; charset=utf-8').sendFile('index.html');
+  });
+  return app;
+}
