@@ -5,7 +5,7 @@ import { TamisError, type ErrorCode } from '../core/errors.ts';
 
 export interface ApiError { error: { code: ErrorCode; message: string } }
 
-const STATUS: Partial<Record<ErrorCode, number>> = {
+export const STATUS: Partial<Record<ErrorCode, number>> = {
   E_API_INVALID: 400, E_QUERY: 400, E_API_NOT_FOUND: 404, E_API_HOST: 403, E_UI_NOT_BUILT: 503,
 };
 

@@ -40,6 +40,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1 << 20, routerOptions: { maxParamLength: 200 } });
   const allowed = options.allowedHosts === null ? null : new Set((options.allowedHosts ?? LOCAL_HOSTS).map((h) => h.toLowerCase()));
   app.setErrorHandler(errorHandler);
+  // The API's routes as registered: docs/api.md is checked against this list.
+  const routes: string[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (r.url.startsWith('/api/') && m !== 'HEAD') routes.push(`${m} ${r.url}`);
+  });
+  app.decorate('apiRoutes', routes);
 
   app.addHook('onRequest', async (request, reply) => {
     if (allowed && !allowed.has(hostname(request.headers.host ?? ''))) {

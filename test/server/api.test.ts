@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
+import { STATUS } from '../../src/server/api-errors.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { Dashboard, ExploreResult, ItemDetail, ThreadSummary, ThreadView, TimelineDay, Correspondents } from '../../src/store/explore.ts';
@@ -258,3 +259,14 @@ async function undatedTampered(): Promise<number> {
   const r = await get<ExploreResult>('/api/search?verdict=tampered&limit=200');
   return r.hits.filter((h) => !h.date || !/^\d{4}-\d{2}-\d{2}/.test(h.date)).length;
 }
+
+describe('docs/api.md', () => {
+  it('documents exactly the routes the server registers, and every API error code', () => {
+    const doc = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+    const documented = [...doc.matchAll(/^### `(GET|POST|PUT|DELETE|PATCH) (\/api\/[^`]+)`/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const registered = (app as unknown as { apiRoutes: string[] }).apiRoutes;
+    expect(new Set(documented)).toEqual(new Set(registered));
+    expect(documented.length).toBe(registered.length);
+    for (const code of Object.keys(STATUS)) expect(doc, code).toContain(`| \`${code}\` | ${STATUS[code as keyof typeof STATUS]} |`);
+  });
+});

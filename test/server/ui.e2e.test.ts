@@ -92,7 +92,7 @@ describe('web UI', () => {
     await page.waitForURL(/\/thread\/\d+$/);
     const items = page.getByTestId('thread').locator('li');
     await expect.poll(() => items.count()).toBeGreaterThan(2);
-    const indents = await items.evaluateAll((lis) => lis.map((li) => (li as HTMLElement).style.paddingLeft));
+    const indents = await items.evaluateAll((lis) => lis.map((li) => (li as unknown as { style: { paddingLeft: string } }).style.paddingLeft));
     expect(indents.some((p) => p !== '0em')).toBe(true);
     await shot('04-thread');
   });
@@ -103,8 +103,9 @@ describe('web UI', () => {
     expect(await page.locator('.timeline .bar').first().getAttribute('data-unit')).toBe('month');
     // The busiest month, then within it the busiest day.
     const busiest = async () => page.locator('.timeline .bar').evaluateAll((bars) => {
-      const total = (g: Element) => Number(/: (\d+) item/.exec(g.querySelector('title')?.textContent ?? '')?.[1] ?? 0);
-      return bars.reduce((a, b) => (total(b) > total(a) ? b : a)).getAttribute('data-bucket');
+      type El = { querySelector(s: string): { textContent: string | null } | null; getAttribute(n: string): string | null };
+      const total = (g: El) => Number(/: (\d+) item/.exec(g.querySelector('title')?.textContent ?? '')?.[1] ?? 0);
+      return (bars as unknown as El[]).reduce((a, b) => (total(b) > total(a) ? b : a)).getAttribute('data-bucket');
     });
     const month = await busiest();
     await page.locator(`.timeline .bar[data-bucket="${month}"]`).click();

@@ -43,15 +43,21 @@ export function exploreSearch(db: Database.Database, filters: SearchFilters, pag
   const f = filterSql(filters);
   const sort = page.sort ?? (f.hasQuery ? 'relevance' : 'newest');
   const order = sort === 'relevance' && !f.hasQuery ? ORDER.newest : ORDER[sort];
-  const snippet = f.hasQuery ? `snippet(items_fts, -1, '${OPEN}', '${CLOSE}', '…', 16)` : 'NULL';
-  const rows = db.prepare(`
-    SELECT i.sha256, i.title, i.date, i.verdict, i.sender, i.size, i.mime, i.kind, ${snippet} AS snippet,
-      ${f.hasQuery ? 'NULL' : 'substr(f2.body, 1, 200)'} AS body,
+  // The page first (ids only), then snippets and details for its rows alone:
+  // computed in the ranking query they would cost one per match, not per hit.
+  const ids = db.prepare(`SELECT i.id FROM ${f.from} WHERE ${f.where} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+    .pluck().all({ ...f.params, limit: page.limit, offset: page.offset }) as number[];
+  const snippets = new Map<number, string>();
+  if (f.hasQuery && ids.length) {
+    const rows = db.prepare(`SELECT rowid AS id, snippet(items_fts, -1, '${OPEN}', '${CLOSE}', '…', 16) AS s FROM items_fts
+      WHERE items_fts MATCH @match AND rowid IN (${ids.join(',')})`).all({ match: f.params.match }) as { id: number; s: string }[];
+    for (const r of rows) snippets.set(r.id, r.s);
+  }
+  const detail = db.prepare(`SELECT i.sha256, i.title, i.date, i.verdict, i.sender, i.size, i.mime, i.kind,
+      ${f.hasQuery ? 'NULL' : '(SELECT substr(body, 1, 200) FROM items_fts WHERE rowid = i.id)'} AS body,
       (SELECT path FROM occurrences o WHERE o.sha256 = i.sha256 ORDER BY o.path LIMIT 1) AS path
-    FROM ${f.from} ${f.hasQuery ? '' : 'LEFT JOIN items_fts f2 ON f2.rowid = i.id'}
-    WHERE ${f.where}
-    ORDER BY ${order}
-    LIMIT @limit OFFSET @offset`).all({ ...f.params, limit: page.limit, offset: page.offset }) as HitRow[];
+    FROM items i WHERE i.id = ?`);
+  const rows = ids.map((id) => ({ ...(detail.get(id) as HitRow), snippet: snippets.get(id) ?? null }));
 
   const facetRows = db.prepare(`
     WITH base AS MATERIALIZED (SELECT i.sha256, i.verdict, i.sender, i.mime, coalesce(i.kind, 'other') AS kind FROM ${f.from} WHERE ${f.where})
