@@ -11,6 +11,8 @@ export interface FilterSql {
   where: string;
   params: Record<string, string>;
   hasQuery: boolean;
+  /** Words and nothing else: the full-text index alone answers. */
+  queryOnly: boolean;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -46,12 +48,12 @@ export function filterSql(f: SearchFilters): FilterSql {
   const rules = (f.rule ?? []).filter(Boolean);
   if (rules.length) {
     const names = rules.map((r, k) => { params[`rule${k}`] = r; return `@rule${k}`; });
-    where.push(`EXISTS (SELECT 1 FROM findings x WHERE x.sha256 = i.sha256 AND x.rule IN (${names.join(', ')}))`);
+    where.push(`EXISTS (SELECT 1 FROM findings x WHERE x.item_id = i.id AND x.rule IN (${names.join(', ')}))`);
   }
   const dateFrom = checkDay('dateFrom', f.dateFrom);
   const dateTo = checkDay('dateTo', f.dateTo);
   // Dates are stored as ISO strings: a day range is a string range.
   if (dateFrom) { params.dateFrom = dateFrom; where.push('i.date >= @dateFrom'); }
   if (dateTo) { params.dateTo = `${dateTo}\uffff`; where.push('i.date <= @dateTo'); }
-  return { from, where: where.length ? where.join(' AND ') : '1', params, hasQuery: Boolean(q) };
+  return { from, where: where.length ? where.join(' AND ') : '1', params, hasQuery: Boolean(q), queryOnly: Boolean(q) && where.length === 1 };
 }

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { Kind, Verdict } from '../../core/types.ts';
 import type { ExploreResult, FacetName, FacetValue, SearchFilters, Snippet, SortOrder } from '../explore.ts';
-import { DOMAIN_SQL, filterSql } from './explore-filters.ts';
+import { filterSql } from './explore-filters.ts';
 
 const FACET_LIMIT = 20;
 // Private-use markers around matched words: split into runs, never shown.
@@ -28,7 +28,7 @@ export function toSnippet(raw: string): Snippet {
 }
 
 const ORDER: Record<SortOrder, string> = {
-  relevance: 'bm25(items_fts, 5.0, 3.0, 1.0), i.sha256',
+  relevance: 'bm25(items_fts, 5.0, 3.0, 1.0), items_fts.rowid',
   newest: 'i.date IS NULL, i.date DESC, i.sha256',
   oldest: 'i.date IS NULL, i.date ASC, i.sha256',
   verdict: `${VERDICT_RANK}, i.date IS NULL, i.date DESC, i.sha256`,
@@ -45,7 +45,10 @@ export function exploreSearch(db: Database.Database, filters: SearchFilters, pag
   const order = sort === 'relevance' && !f.hasQuery ? ORDER.newest : ORDER[sort];
   // The page first (ids only), then snippets and details for its rows alone:
   // computed in the ranking query they would cost one per match, not per hit.
-  const ids = db.prepare(`SELECT i.id FROM ${f.from} WHERE ${f.where} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+  const pageSql = f.queryOnly && sort === 'relevance'
+    ? `SELECT rowid FROM items_fts WHERE items_fts MATCH @match ORDER BY ${order} LIMIT @limit OFFSET @offset`
+    : `SELECT i.id FROM ${f.from} WHERE ${f.where} ORDER BY ${order} LIMIT @limit OFFSET @offset`;
+  const ids = db.prepare(pageSql)
     .pluck().all({ ...f.params, limit: page.limit, offset: page.offset }) as number[];
   const snippets = new Map<number, string>();
   if (f.hasQuery && ids.length) {
@@ -59,24 +62,34 @@ export function exploreSearch(db: Database.Database, filters: SearchFilters, pag
     FROM items i WHERE i.id = ?`);
   const rows = ids.map((id) => ({ ...(detail.get(id) as HitRow), snippet: snippets.get(id) ?? null }));
 
-  const facetRows = db.prepare(`
-    WITH base AS MATERIALIZED (SELECT i.sha256, i.verdict, i.sender, i.mime, coalesce(i.kind, 'other') AS kind FROM ${f.from} WHERE ${f.where})
-    SELECT 'total' AS facet, NULL AS value, count(*) AS n FROM base
-    UNION ALL SELECT 'kind', kind, count(*) FROM base GROUP BY kind
-    UNION ALL SELECT 'verdict', verdict, count(*) FROM base GROUP BY verdict
-    UNION ALL SELECT * FROM (SELECT 'sender', sender, count(*) AS n FROM base WHERE sender IS NOT NULL GROUP BY sender ORDER BY n DESC, sender LIMIT ${FACET_LIMIT})
-    UNION ALL SELECT * FROM (SELECT 'domain', ${DOMAIN_SQL.replaceAll('i.', '')} AS d, count(*) AS n FROM base WHERE sender LIKE '%@%' GROUP BY d ORDER BY n DESC, d LIMIT ${FACET_LIMIT})
-    UNION ALL SELECT * FROM (SELECT 'mime', mime, count(*) AS n FROM base GROUP BY mime ORDER BY n DESC, mime LIMIT ${FACET_LIMIT})
-    UNION ALL SELECT * FROM (SELECT 'rule', x.rule, count(DISTINCT x.sha256) AS n FROM base JOIN findings x ON x.sha256 = base.sha256
-      GROUP BY x.rule ORDER BY n DESC, x.rule LIMIT 40)`).all(f.params) as { facet: FacetName | 'total'; value: string | null; n: number }[];
-
-  const facets: Record<FacetName, FacetValue[]> = { kind: [], verdict: [], sender: [], domain: [], mime: [], rule: [] };
+  // Facets: one grouping of the selection by every facet column at once
+  // (a few hundred combinations, counted here), and one integer join for rules.
+  const base = db.prepare(`SELECT i.verdict, coalesce(i.kind, 'other'), i.sender, i.mime, count(*) FROM ${f.from} WHERE ${f.where} GROUP BY 1, 2, 3, 4`)
+    .raw().all(f.params) as [string, string, string | null, string, number][];
+  const counters = { verdict: new Map<string, number>(), kind: new Map<string, number>(), sender: new Map<string, number>(), domain: new Map<string, number>(), mime: new Map<string, number>() };
+  const bump = (m: Map<string, number>, v: string, n: number) => m.set(v, (m.get(v) ?? 0) + n);
   let total = 0;
-  for (const r of facetRows) {
-    if (r.facet === 'total') total = r.n;
-    else if (r.value !== null) facets[r.facet].push({ value: r.value, count: r.n });
+  for (const [verdict, kind, sender, mime, n] of base) {
+    total += n;
+    bump(counters.verdict, verdict, n);
+    bump(counters.kind, kind, n);
+    bump(counters.mime, mime, n);
+    if (sender) {
+      bump(counters.sender, sender, n);
+      const at = sender.lastIndexOf('@');
+      if (at >= 0) bump(counters.domain, sender.slice(at + 1), n);
+    }
   }
-  for (const k of ['kind', 'verdict'] as const) facets[k].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  const top = (m: Map<string, number>, n: number): FacetValue[] =>
+    [...m].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)).slice(0, n);
+  const selection = f.where === '1' ? '' : f.queryOnly ? 'WHERE x.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH @match)'
+    : `WHERE x.item_id IN (SELECT i.id FROM ${f.from} WHERE ${f.where})`;
+  const rules = db.prepare(`SELECT x.rule, count(DISTINCT x.item_id) AS n FROM findings x ${selection} GROUP BY x.rule ORDER BY n DESC, x.rule LIMIT 40`)
+    .all(f.where === '1' ? {} : f.params) as { rule: string; n: number }[];
+  const facets: Record<FacetName, FacetValue[]> = {
+    verdict: top(counters.verdict, 10), kind: top(counters.kind, 10), sender: top(counters.sender, FACET_LIMIT),
+    domain: top(counters.domain, FACET_LIMIT), mime: top(counters.mime, FACET_LIMIT), rule: rules.map((r) => ({ value: r.rule, count: r.n })),
+  };
   return {
     total,
     facets,

@@ -122,17 +122,45 @@ const MIGRATIONS: string[] = [
   CREATE TABLE dup_edges (a TEXT NOT NULL, b TEXT NOT NULL, similarity REAL NOT NULL, PRIMARY KEY (a, b));
   `,
   `
-  -- For the explorer's facets: the sender of an email, and the item's kind at
-  -- its canonical (smallest) path, kept as columns so filters use indexes.
-  ALTER TABLE items ADD COLUMN sender TEXT;
-  UPDATE items SET sender = lower(json_extract(meta, '$.from.address')) WHERE json_valid(meta);
-  ALTER TABLE items ADD COLUMN kind TEXT;
-  UPDATE items SET kind = (SELECT kind FROM occurrences o WHERE o.sha256 = items.sha256 ORDER BY o.path LIMIT 1);
-  -- Covering indexes: facet counts read these instead of the wide item rows.
+  -- For the explorer: the sender of an email and the kind at the item's
+  -- canonical (smallest) path become columns, and the table is rebuilt with
+  -- the short columns first and the metadata last, so filters and facets
+  -- read each row's first page instead of following its metadata's overflow
+  -- pages. Ids are kept: they are the full-text index's rowids.
+  CREATE TABLE items_v6 (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    verdict TEXT NOT NULL DEFAULT 'consistent',
+    kind TEXT,
+    sender TEXT,
+    mime TEXT NOT NULL,
+    date TEXT,
+    size INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+    ingestor TEXT,
+    text_length INTEGER NOT NULL DEFAULT 0,
+    ingested_at TEXT NOT NULL,
+    error_code TEXT,
+    error_message TEXT,
+    title TEXT,
+    meta TEXT NOT NULL DEFAULT '{}'
+  );
+  INSERT INTO items_v6 (id, sha256, verdict, kind, sender, mime, date, size, status, ingestor, text_length, ingested_at, error_code, error_message, title, meta)
+    SELECT id, sha256, verdict,
+      (SELECT kind FROM occurrences o WHERE o.sha256 = items.sha256 ORDER BY o.path LIMIT 1),
+      CASE WHEN json_valid(meta) THEN lower(json_extract(meta, '$.from.address')) END,
+      mime, date, size, status, ingestor, text_length, ingested_at, error_code, error_message, title, meta
+    FROM items;
+  DROP TABLE items;
+  ALTER TABLE items_v6 RENAME TO items;
+  CREATE INDEX items_verdict ON items(verdict);
   CREATE INDEX items_facets ON items(verdict, kind, sender, mime, date, sha256);
   CREATE INDEX items_sender ON items(sender);
   CREATE INDEX items_date ON items(date);
-  CREATE INDEX findings_sha_rule ON findings(sha256, rule);
+  -- Findings by item id: facets join on an integer, not a 64-character key.
+  ALTER TABLE findings ADD COLUMN item_id INTEGER;
+  UPDATE findings SET item_id = (SELECT id FROM items WHERE items.sha256 = findings.sha256);
+  CREATE INDEX findings_item_rule ON findings(item_id, rule);
   -- Email threads (JWZ), recomputed by each analysis; sha256 is NULL for a
   -- message the dump lacks but replies refer to.
   CREATE TABLE threads (

@@ -58,9 +58,11 @@ export class SqliteAnalysis {
   }
 
   private insertFindings(sha256: string, analyzer: string, findings: Finding[]): void {
-    const insert = this.db.prepare(`INSERT INTO findings (sha256, analyzer, rule, severity, message, evidence, related)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`);
-    for (const f of findings) insert.run(sha256, analyzer, f.rule, f.severity, f.message, JSON.stringify(f.evidence), JSON.stringify(f.related));
+    const insert = this.db.prepare(`INSERT INTO findings (sha256, analyzer, rule, severity, message, evidence, related, item_id)
+      VALUES (@sha256, @analyzer, @rule, @severity, @message, @evidence, @related, (SELECT id FROM items WHERE sha256 = @sha256))`);
+    for (const f of findings) {
+      insert.run({ sha256, analyzer, rule: f.rule, severity: f.severity, message: f.message, evidence: JSON.stringify(f.evidence), related: JSON.stringify(f.related) });
+    }
   }
 
   allFindings(): Map<string, (Finding & { analyzer: string })[]> {

@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import type { RetryJob, Role } from '../store.ts';
 
 /** Codes of failures where the job, not the bytes, failed: worth running again. */
-const JOB_FAILURES = ['E_TIMEOUT', 'E_WORKER_CRASH', 'E_IO'];
+const JOB_FAILURES = ['E_TIMEOUT', 'E_WORKER_CRASH', 'E_OUT_OF_MEMORY', 'E_IO'];
 
 export function takeFailedForRetry(db: Database.Database): RetryJob[] {
   return db.transaction(() => {
