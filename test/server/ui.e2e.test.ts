@@ -118,6 +118,13 @@ describe('web UI', () => {
     await expect.poll(() => page.getByTestId('total').textContent()).toBe(`${expected} item${expected === 1 ? '' : 's'}`);
     expect(await page.getByTestId('date-chip').textContent()).toContain(day);
     await shot('05-timeline-day');
+    // The same range typed in the date facet.
+    await page.goto(`${origin}/search`);
+    await page.getByLabel('From day').fill(day);
+    await page.getByLabel('To day').fill(day);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(new RegExp(`from=${day}&to=${day}`));
+    await expect.poll(() => page.getByTestId('total').textContent()).toBe(`${expected} item${expected === 1 ? '' : 's'}`);
   });
 
   it('filters by a correspondent from the graph', async () => {

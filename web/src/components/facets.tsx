@@ -1,14 +1,32 @@
 // Facet lists beside the results: click a value to add it to the filters, again to remove it.
+import { useState, type FormEvent } from 'react';
 import type { ExploreResult, ListFilter, SearchFilters } from '../api.ts';
+
+function DateRange({ filters, onDates }: { filters: SearchFilters; onDates: (from?: string, to?: string) => void }) {
+  const [from, setFrom] = useState(filters.dateFrom ?? '');
+  const [to, setTo] = useState(filters.dateTo ?? '');
+  const submit = (e: FormEvent) => { e.preventDefault(); onDates(from || undefined, to || undefined); };
+  return (
+    <section data-facet="date">
+      <h3>Date</h3>
+      <form onSubmit={submit} className="date-range">
+        <label>From <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} aria-label="From day" /></label>
+        <label>To <input type="date" value={to} onChange={(e) => setTo(e.target.value)} aria-label="To day" /></label>
+        <button type="submit">Apply</button>
+      </form>
+    </section>
+  );
+}
 
 const LABELS: Record<ListFilter, string> = { verdict: 'Verdict', kind: 'Kind', rule: 'Rule fired', sender: 'Sender', domain: 'Domain', mime: 'File type' };
 const ORDER: ListFilter[] = ['verdict', 'kind', 'rule', 'sender', 'domain', 'mime'];
 
-export function Facets({ result, filters, onToggle }: {
-  result: ExploreResult; filters: SearchFilters; onToggle: (facet: ListFilter, value: string) => void;
+export function Facets({ result, filters, onToggle, onDates }: {
+  result: ExploreResult; filters: SearchFilters; onToggle: (facet: ListFilter, value: string) => void; onDates: (from?: string, to?: string) => void;
 }) {
   return (
     <aside className="facets" aria-label="Filters">
+      <DateRange key={`${filters.dateFrom}:${filters.dateTo}`} filters={filters} onDates={onDates} />
       {ORDER.map((name) => {
         const values = result.facets[name];
         const chosen = filters[name] ?? [];

@@ -54,7 +54,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
       ) : null}
       {days.data ? <TimelineChart days={days.data.days} onPick={(from, to) => go({ ...filters, dateFrom: from, dateTo: to })} /> : null}
       <div className="results-layout">
-        {data ? <Facets result={data} filters={filters} onToggle={toggle} /> : <aside className="facets" />}
+        {data ? <Facets result={data} filters={filters} onToggle={toggle} onDates={(dateFrom, dateTo) => go({ ...filters, dateFrom, dateTo })} /> : <aside className="facets" />}
         <main>
           {result.error ? <ErrorBox error={result.error} /> : null}
           {data ? (
