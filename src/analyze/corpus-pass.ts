@@ -69,18 +69,21 @@ export async function runCorpusPass(store: Store, dkim: CorpusOptions): Promise<
 
   // 5. Provenance from verified emails to what they carry and quote.
   const verifiedNow = new Set(profiled.filter((p) => p.verified).map((p) => p.sha256));
-  await store.replaceAnalyzerFindings('provenance', await provenanceFindings(emails.map((e) => {
+  const provenance = await provenanceFindings(emails.map((e) => {
     const f = facts.get(e.sha256)!;
     return {
       sha256: e.sha256, verified: verifiedNow.has(e.sha256), messageId: f.messageId, inReplyTo: f.inReplyTo,
       references: f.references, children: e.children, text: () => store.itemText(e.rowid),
     };
-  })));
+  }));
+  await store.replaceAnalyzerFindings('provenance', provenance);
+  const verifiedDocs = new Set([...provenance].filter(([, fs]) => fs.some((x) => x.rule === 'provenance.attachment-of-verified')).map(([sha]) => sha));
 
-  // 6. Document metadata against the corpus baseline.
+  // 6. Document metadata against the corpus baseline, learned from verified emails first.
   const leakDate = dkim.leakDate ?? latest((await store.inputs()).map((i) => i.mtimeMs));
   await store.replaceAnalyzerFindings('documents', await documentFindings(
-    subjects, emails.map((e) => ({ facts: facts.get(e.sha256)!, meta: e.meta })), { leakDate }, (s) => store.itemText(s.rowid)));
+    subjects, emails.map((e) => ({ facts: facts.get(e.sha256)!, meta: e.meta, verified: verifiedNow.has(e.sha256) })), { leakDate, verifiedDocs },
+    (s) => store.itemText(s.rowid)));
 
   // 7. Near-duplicates, held against the items verified so far.
   all = await store.allFindings();

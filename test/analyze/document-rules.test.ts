@@ -34,6 +34,28 @@ describe('metadata rules', () => {
     expect(verdictOf(fs)).toBe('suspicious');
   });
 
+  it('learn the script and time zones from verified emails first: planted forged emails cannot hide a Cyrillic editor', () => {
+    // 40 unverified (forged) emails with Cyrillic names and a Moscow clock outnumber the genuine ones.
+    const planted = Array.from({ length: 40 }, (_, k) => {
+      const meta = { from: { name: 'Рошка Георгий Петрович', address: `roshka${k}@mail.example` }, date: `Wed, 03 May 2017 1${k % 10}:00:00 +0300`, headers: [] };
+      return { facts: emailFacts(meta), names: ['Рошка Георгий Петрович'], verified: false };
+    });
+    const forged = genuine({ lastModifiedBy: 'Рошка Георгий Петрович' });
+    // Without verified emails the dump's own majority decides, and the forgery blends in.
+    const naive = learnBaseline({ emails: [...emails, ...planted], docs: [genuine(), genuine()] });
+    expect(naive.learnedFrom).toBe('all emails');
+    expect(rules(metadataFindings(forged, naive))).toEqual([]);
+    // With the genuine emails verified, only they say what the dump's names look like.
+    const trusted = learnBaseline({ emails: [...emails.map((e) => ({ ...e, verified: true })), ...planted], docs: [genuine(), genuine()] });
+    expect(trusted.learnedFrom).toBe('verified emails');
+    expect(trusted.latinShare).toBe(1);
+    expect(trusted.offsets).toEqual(new Set([120]));
+    const fs = metadataFindings(forged, trusted);
+    expect(rules(fs)).toEqual(['doc.foreign-script']);
+    expect(fs[0]!.message).toContain("verified emails");
+    expect(fs[0]!.evidence).toMatchObject({ learnedFrom: 'verified emails' });
+  });
+
   it('flag a Cyrillic code page in a legacy Office file', () => {
     const d = docFacts('ole2', { author: 'Hélène Dupré', lastModifiedBy: 'Hélène Dupré', codePage: 1251, created: '2017-03-01T09:00:00Z', modified: '2017-03-02T09:00:00Z' })!;
     expect(rules(metadataFindings(d, base))).toEqual(['doc.foreign-codepage']);

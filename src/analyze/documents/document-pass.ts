@@ -24,7 +24,7 @@ function emailNames(meta: Metadata): string[] {
 }
 
 export async function documentFindings(
-  subjects: AnalysisSubject[], emails: { facts: EmailFacts; meta: Metadata }[], opts: DocRuleOptions,
+  subjects: AnalysisSubject[], emails: { facts: EmailFacts; meta: Metadata; verified?: boolean }[], opts: DocRuleOptions & { verifiedDocs?: Set<string> },
   textOf: (s: AnalysisSubject) => Promise<string>,
 ): Promise<Map<string, Finding[]>> {
   const docs: { s: AnalysisSubject; facts: DocFacts }[] = [];
@@ -33,7 +33,10 @@ export async function documentFindings(
     const facts = docFacts(s.ingestor, s.meta);
     if (facts) docs.push({ s, facts });
   }
-  const base = learnBaseline({ emails: emails.map((e) => ({ facts: e.facts, names: emailNames(e.meta) })), docs: docs.map((d) => d.facts) });
+  const base = learnBaseline({
+    emails: emails.map((e) => ({ facts: e.facts, names: emailNames(e.meta), verified: e.verified })),
+    docs: docs.map((d) => ({ ...d.facts, verified: opts.verifiedDocs?.has(d.s.sha256) ?? false })),
+  });
   const out = new Map<string, Finding[]>();
   const add = (sha: string, fs: Finding[]) => { if (fs.length) out.set(sha, [...(out.get(sha) ?? []), ...fs]); };
   for (const { s, facts } of docs) {

@@ -33,8 +33,8 @@ export function metadataFindings(d: DocFacts, base: Baseline, opts: DocRuleOptio
     for (const p of [d.author, d.lastModifiedBy, d.company].filter((x): x is Field<string> => Boolean(x))) {
       if (isLatin(p.value)) continue;
       out.push(f('doc.foreign-script', 'warn',
-        `The ${p.field} field reads "${p.value}", in ${scriptOf(p.value)} script, while ${Math.round(base.latinShare * 100)}% of the ${base.namesSeen} names in this dump are in Latin script.`,
-        { field: p.field, value: p.value, script: scriptOf(p.value), corpusLatinShare: base.latinShare }));
+        `The ${p.field} field reads "${p.value}", in ${scriptOf(p.value)} script, while ${Math.round(base.latinShare * 100)}% of the ${base.namesSeen} names in this dump's ${base.learnedFrom} are in Latin script.`,
+        { field: p.field, value: p.value, script: scriptOf(p.value), corpusLatinShare: base.latinShare, learnedFrom: base.learnedFrom }));
     }
     if (d.codePage && FOREIGN_CODEPAGES[d.codePage.value]) {
       out.push(f('doc.foreign-codepage', 'warn',
@@ -74,8 +74,8 @@ export function metadataFindings(d: DocFacts, base: Baseline, opts: DocRuleOptio
     for (const o of d.utcOffsets) {
       if (base.offsets.has(o.value)) continue;
       out.push(f('doc.foreign-timezone', 'warn',
-        `Its ${o.field} is written in UTC${o.value >= 0 ? '+' : '-'}${String(Math.floor(Math.abs(o.value) / 60)).padStart(2, '0')}:${String(Math.abs(o.value) % 60).padStart(2, '0')}, a time zone none of the dump's emails uses (${[...base.offsets].sort((a, b) => a - b).map((x) => `${x >= 0 ? '+' : ''}${x / 60}h`).join(', ')}).`,
-        { field: o.field, offsetMinutes: o.value, corpusOffsets: [...base.offsets] }));
+        `Its ${o.field} is written in UTC${o.value >= 0 ? '+' : '-'}${String(Math.floor(Math.abs(o.value) / 60)).padStart(2, '0')}:${String(Math.abs(o.value) % 60).padStart(2, '0')}, a time zone none of the dump's ${base.learnedFrom} use (${[...base.offsets].sort((a, b) => a - b).map((x) => `${x >= 0 ? '+' : ''}${x / 60}h`).join(', ')}).`,
+        { field: o.field, offsetMinutes: o.value, corpusOffsets: [...base.offsets], learnedFrom: base.learnedFrom }));
       break;
     }
   }
