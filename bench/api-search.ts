@@ -23,7 +23,7 @@ if (!existsSync(db)) {
   if (r.status !== 0) throw new Error('ingest failed');
 }
 
-const { store, blobs } = openStore(db, { mustExist: true });
+const { store, blobs } = await openStore(db, { mustExist: true });
 const app = await buildApp({ store, blobs });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
 const items = (await store.counts()).items;

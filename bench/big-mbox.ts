@@ -26,7 +26,7 @@ if (!existsSync(mbox) || statSync(mbox).size < sizeMb * 2 ** 20) {
 }
 for (const p of [db, `${db}-wal`, `${db}-shm`, db.replace(/\.db$/, '.blobs')]) rmSync(p, { recursive: true, force: true });
 
-const { store, blobs } = openStore(db);
+const { store, blobs } = await openStore(db);
 const t0 = performance.now();
 const stats = await ingest({ store, blobs, inputs: [mbox], ocr: false });
 const secs = (performance.now() - t0) / 1000;

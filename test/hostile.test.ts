@@ -1,4 +1,4 @@
-// A dump made by an attacker: bombs, traversal names, links, looping and
+// A dump made by an attacker: bombs, traversal names (zip, RAR), links, looping and
 // truncated PDFs, MIME nested 10,000 deep. The run completes, each bad item
 // has its failure code, and nothing is written outside the store.
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => tmp.cleanup());
 
 it('completes and records each planted problem with its code', () => {
-  expect(stdout).toMatch(/Ingested 7 files/);
+  expect(stdout).toMatch(/Ingested 8 files/);
   for (const e of expected) {
     expect(report.failures.filter((f) => f.path === e.path).map((f) => f.code), e.path).toContain(e.code);
   }
@@ -43,7 +43,12 @@ it('keeps traversal and odd member names as data and writes nothing outside the 
   for (const name of ['slip.zip!/../../../../tmp/tamis-zip-slip.txt', 'slip.zip!/C:\\Windows\\tamis.txt', 'slip.zip!/nul\u0000byte.txt', 'slip.zip!/link-to-passwd', 'slip.zip!/ok/normal.txt']) {
     expect(paths, name).toContain(name);
   }
+  for (const name of ['slip.rar!/../../../../tmp/tamis-rar-slip.txt', 'slip.rar!//etc/tamis-rar-absolute.txt', 'slip.rar!/C:\\Windows\\tamis-rar.txt', 'slip.rar!/ok/normal.txt']) {
+    expect(paths, name).toContain(name);
+  }
+  expect(report.failures.filter((f) => f.path.startsWith('slip.rar'))).toEqual([]);
   expect(existsSync('/tmp/tamis-zip-slip.txt')).toBe(false);
+  expect(existsSync('/tmp/tamis-rar-slip.txt')).toBe(false);
   expect(existsSync('/etc/tamis-absolute.txt')).toBe(false);
   // Only the dump (as generated), the store file and its blob folder exist.
   const outside = tree(tmp.dir).map((p) => relative(tmp.dir, p))

@@ -4,11 +4,13 @@
 // about whether the message was altered. DNS is never asked unless the
 // caller passes a live resolver (investigators must not reveal what they
 // examine).
-import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
+import { dkimVerifyCached } from './dkim-verify-cached.ts';
 import { arc } from 'mailauth/lib/arc/index.js';
 import type { Finding } from '../core/types.ts';
 import type { DkimKey, KeyIndex } from '../keys/key-index.ts';
-import { headerBlock, headerFields, toCrlf } from './line-endings.ts';
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { CrlfTransform, headerBlock, headerFields, scanFile, toCrlf } from './line-endings.ts';
 import { signatureFindings, type SignatureResult } from './dkim-findings.ts';
 
 export interface DkimOptions {
@@ -42,11 +44,31 @@ function verificationTime(fields: [string, string][]): Date {
 
 const MAX_KEY_ATTEMPTS = 8;
 
-export async function verifyDkim(raw: Uint8Array, options: DkimOptions): Promise<DkimOutcome> {
+/** The message: its bytes, or the file of one too large to hold (read as a stream, once per key attempt). */
+export type DkimInput = Uint8Array | { path: string };
+
+function prepare(input: DkimInput): { head: Uint8Array; bareLf: number; message: () => Buffer | Readable } {
+  if (!('path' in input)) {
+    const { bytes, bareLf } = toCrlf(input);
+    return { head: bytes, bareLf, message: () => Buffer.from(bytes) };
+  }
+  const { head, bareLf } = scanFile(input.path, (1 << 20) + 16); // headerBlock reads at most 1 MiB
+  return {
+    head: toCrlf(head).bytes, bareLf,
+    message: () => {
+      const file = createReadStream(input.path, { highWaterMark: 1 << 20 });
+      const crlf = new CrlfTransform();
+      file.on('error', (err) => crlf.destroy(err));
+      return file.pipe(crlf);
+    },
+  };
+}
+
+export async function verifyDkim(input: DkimInput, options: DkimOptions): Promise<DkimOutcome> {
   const findings: Finding[] = [];
   const fetchedKeys: DkimKey[] = [];
-  const { bytes, bareLf } = toCrlf(raw);
-  const fields = headerFields(headerBlock(bytes));
+  const { head, bareLf, message } = prepare(input);
+  const fields = headerFields(headerBlock(head));
   if (bareLf > 0) {
     findings.push({ rule: 'dkim.repaired-line-endings', severity: 'info', related: [],
       message: `The file stores ${bareLf} line endings as bare LF; they were read as CRLF, as sent, before verifying.`, evidence: { bareLf } });
@@ -87,7 +109,7 @@ export async function verifyDkim(raw: Uint8Array, options: DkimOptions): Promise
       if (!key) throw Object.assign(new Error(`no key for ${name}`), { code: 'ENOTFOUND' });
       return [[key.value]];
     };
-    const result = await dkimVerify(Buffer.from(bytes), { resolver, curTime, minBitLength: 256 });
+    const result = await dkimVerifyCached(message(), { resolver, curTime, minBitLength: 256 });
     if (attempt === 0) arcData = (result as { arc?: unknown }).arc;
     for (const sig of result.results as SignatureResult[]) {
       const id = `${sig.signingDomain}|${sig.selector}|${sig.status.header?.b ?? ''}`;

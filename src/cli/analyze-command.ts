@@ -6,11 +6,16 @@ import { openStore } from '../store/open-store.ts';
 import { importKeyFiles } from './keys-command.ts';
 import { TamisError } from '../core/errors.ts';
 
-const HELP = `Usage: tamis analyze [--db FILE] [--keys FILE] [--dns] [--workers N] [--leak-date DATE]
+const HELP = `Usage: tamis analyze [--db FILE|URL] [--blobs DIR|s3://…] [--keys FILE] [--dns] [--workers N] [--leak-date DATE]
 
 Checks DKIM/ARC of every email not checked yet (or whose keys changed),
 then recomputes the corpus rules (signing profiles, provenance, key history)
 and every item's verdict. See docs/verdicts.md.
+
+--db takes a SQLite file (default ./tamis.db) or a postgres:// URL; --blobs
+is where the original bytes are: a folder, or s3://bucket/prefix in
+S3-compatible storage (default: beside a SQLite file, ./tamis.blobs for
+PostgreSQL).
 `;
 
 export function parseLeakDate(value: string | undefined): Date | undefined {
@@ -31,12 +36,12 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      db: { type: 'string' }, keys: { type: 'string', multiple: true }, dns: { type: 'boolean' },
+      db: { type: 'string' }, blobs: { type: 'string' }, keys: { type: 'string', multiple: true }, dns: { type: 'boolean' },
       workers: { type: 'string' }, 'leak-date': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) { process.stdout.write(HELP); return 0; }
-  const { store, blobs } = openStore(values.db, { mustExist: true });
+  const { store, blobs } = await openStore(values.db, { mustExist: true, blobs: values.blobs });
   try {
     if (values.keys?.length) await importKeyFiles(store, values.keys, (l) => process.stderr.write(l + '\n'));
     const summary = await runAnalysis({

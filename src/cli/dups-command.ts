@@ -15,7 +15,7 @@ verified member carries a dup.altered-copy finding with the changes (see
 export async function dupsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) { process.stdout.write(HELP); return 0; }
-  const { store } = openStore(values.db, { mustExist: true });
+  const { store } = await openStore(values.db, { mustExist: true });
   try {
     const clusters = await store.clusters();
     if (values.json) {

@@ -10,6 +10,9 @@ import { parseSize } from './parse-size.ts';
 import { importKeyFiles } from './keys-command.ts';
 import { runAnalysis } from '../analyze/run-analysis.ts';
 import { parseLeakDate, printAnalysis } from './analyze-command.ts';
+import { availableParallelism } from 'node:os';
+import { teamIngest } from './team-ingest.ts';
+import { queueUrl } from './worker-command.ts';
 
 const HELP = `Usage: tamis ingest <path...> [options]
 
@@ -32,12 +35,27 @@ Options:
   --no-ocr         do not OCR images and scanned PDFs (tesseract, French + English)
   --quiet          no progress display
 
+Team ingest (PostgreSQL store, see \`tamis worker\`):
+  --db postgres://…  queue the inputs for the team's workers (files are first copied
+                   into the shared blob store), work the queue here too, wait until it
+                   is drained, then verify everything once
+  --blobs DIR      the shared folder of original bytes, or s3://BUCKET/PREFIX for
+                   S3-compatible storage (endpoint and keys from the environment:
+                   TAMIS_S3_ENDPOINT, AWS_ACCESS_KEY_ID, …; also without PostgreSQL)
+  --queue URL      the queue's PostgreSQL database (default: --db)
+  --no-wait        return once the inputs are queued (run \`tamis analyze\` when the
+                   workers are done)
+  --workers 0      only queue and wait: leave the parsing to \`tamis worker\` processes
+
 Limits against hostile input (each hit is recorded as a failure with a code):
   --max-member-size SIZE     largest member/attachment unpacked (default 1G)
   --max-archive-size SIZE    most one archive may expand to (default 8G)
   --max-input-expansion SIZE most one input file may expand to, all levels (default 64G)
   --max-ratio N              largest expansion ratio of a member over 1 MB (default 1000)
   --max-entries N            most members read from one archive (default 200000)
+  --max-worker-memory SIZE   run each parser in a process of its own with this heap cap (at least
+                             32M; default: threads capped at 4G); an item that needs more fails
+                             with E_OUT_OF_MEMORY and the run goes on
 `;
 
 export async function ingestCommand(argv: string[]): Promise<number> {
@@ -48,7 +66,8 @@ export async function ingestCommand(argv: string[]): Promise<number> {
       quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       keys: { type: 'string', multiple: true }, dns: { type: 'boolean' }, 'no-analyze': { type: 'boolean' }, 'no-ocr': { type: 'boolean' }, 'retry-failed': { type: 'boolean' }, 'leak-date': { type: 'string' },
       'max-member-size': { type: 'string' }, 'max-archive-size': { type: 'string' }, 'max-input-expansion': { type: 'string' },
-      'max-ratio': { type: 'string' }, 'max-entries': { type: 'string' },
+      'max-ratio': { type: 'string' }, 'max-entries': { type: 'string' }, 'max-worker-memory': { type: 'string' },
+      blobs: { type: 'string' }, queue: { type: 'string' }, 'no-wait': { type: 'boolean' },
     },
   });
   if (values.help) { process.stdout.write(HELP); return 0; }
@@ -59,19 +78,23 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     if (!Number.isFinite(n) || n <= 0) throw new TamisError('E_USAGE', `--${name} takes a positive number, not "${v}"`);
     return n;
   };
+  const workerMemory = values['max-worker-memory'] === undefined ? undefined : parseSize(values['max-worker-memory'], 'max-worker-memory');
+  // A parser needs about 16 MB of heap just to load: below 32 MB none could start.
+  if (workerMemory !== undefined && workerMemory < 32 * 2 ** 20) throw new TamisError('E_USAGE', `--max-worker-memory must be at least 32M, not "${values['max-worker-memory']}"`);
   // Check the inputs before creating a store, so a typo leaves no empty tamis.db behind.
   for (const p of positionals) if (!existsSync(p)) throw new TamisError('E_NOT_FOUND', p);
-  const { store, blobs } = openStore(values.db);
+  const team = Boolean(values.queue) || /^postgres(ql)?:\/\//i.test(values.db ?? '');
+  // In a team ingest, --workers 0 leaves all parsing to `tamis worker` processes.
+  const workers = team && values.workers === '0' ? 0 : num(values.workers, 'workers');
+  const { store, blobs } = await openStore(values.db, { blobs: values.blobs });
   const progress = values.quiet ? null : new Progress();
   try {
     if (values.keys?.length) await importKeyFiles(store, values.keys, (l) => process.stderr.write(l + '\n'));
-    const stats = await ingest({
-      store, blobs, inputs: positionals,
-      workers: num(values.workers, 'workers'),
+    const settings = {
       timeoutMs: (num(values.timeout, 'timeout') ?? 120) * 1000,
       maxDepth: num(values['max-depth'], 'max-depth'),
       ocr: !values['no-ocr'],
-      retryFailed: values['retry-failed'] ?? false,
+      maxWorkerMemoryMb: workerMemory === undefined ? undefined : Math.floor(workerMemory / 2 ** 20),
       limits: {
         ...(values['max-member-size'] ? { maxMemberBytes: parseSize(values['max-member-size'], 'max-member-size') } : {}),
         ...(values['max-archive-size'] ? { maxArchiveBytes: parseSize(values['max-archive-size'], 'max-archive-size') } : {}),
@@ -79,16 +102,34 @@ export async function ingestCommand(argv: string[]): Promise<number> {
         ...(values['max-ratio'] ? { maxRatio: num(values['max-ratio'], 'max-ratio') } : {}),
         ...(values['max-entries'] ? { maxEntries: num(values['max-entries'], 'max-entries') } : {}),
       },
+    };
+    if (team) {
+      const started = Date.now();
+      const r = await teamIngest(store, blobs, {
+        queueUrl: queueUrl(values.db, values.queue), inputs: positionals, workers: workers ?? availableParallelism(),
+        noWait: values['no-wait'] ?? false, ingest: settings, log: (l) => { if (!values.quiet) process.stderr.write(l + '\n'); },
+      });
+      if (!r.drained) {
+        process.stdout.write(`Queued ${r.summary.queued} files for the workers; run \`tamis analyze --db …\` once they are done.\n`);
+        return 0;
+      }
+      process.stdout.write(`Team ingest of ${r.summary.queued} files done in ${formatDuration((Date.now() - started) / 1000)}${r.lost ? ` (${r.lost} lost with their workers, recorded as E_WORKER_CRASH)` : ''}.\n`);
+    }
+    const stats = team ? null : await ingest({
+      ...settings, store, blobs, inputs: positionals, workers,
+      retryFailed: values['retry-failed'] ?? false,
       onProgress: progress ? (s) => progress.update(s) : undefined,
     });
     progress?.finish();
     const analysis = values['no-analyze'] ? null : await runAnalysis({
-      store, blobs, workers: num(values.workers, 'workers'), dns: values.dns ?? false, leakDate: parseLeakDate(values['leak-date']),
+      store, blobs, workers: workers || undefined, dns: values.dns ?? false, leakDate: parseLeakDate(values['leak-date']),
     });
     const counts = await store.counts();
     const out = process.stdout;
-    out.write(`Ingested ${stats.inputsDone} files (${stats.inputsSkipped} already done) in ${formatDuration(stats.elapsedMs / 1000)}: ` +
-      `${stats.occurrences} items met, ${stats.newItems} new (${formatBytes(stats.newBytes)}).\n`);
+    if (stats) {
+      out.write(`Ingested ${stats.inputsDone} files (${stats.inputsSkipped} already done) in ${formatDuration(stats.elapsedMs / 1000)}: ` +
+        `${stats.occurrences} items met, ${stats.newItems} new (${formatBytes(stats.newBytes)}).\n`);
+    }
     out.write(`Store ${values.db ?? 'tamis.db'}: ${counts.items} distinct items, ${formatBytes(counts.bytes)}.\n`);
     out.write(`  by kind: ${Object.entries(counts.byKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}\n`);
     const codes = Object.entries(counts.failuresByCode);

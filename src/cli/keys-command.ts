@@ -37,7 +37,7 @@ export async function keysCommand(argv: string[]): Promise<number> {
   if (values.help || !action) { process.stdout.write(HELP); return values.help ? 0 : 2; }
   if (action !== 'add' && action !== 'list') throw new TamisError('E_USAGE', `keys takes "add" or "list", not "${action}"`);
   if (action === 'add' && files.length === 0) throw new TamisError('E_USAGE', 'keys add needs a zone or JSON file');
-  const { store } = openStore(values.db, { mustExist: action === 'list' });
+  const { store } = await openStore(values.db, { mustExist: action === 'list' });
   try {
     if (action === 'add') {
       await importKeyFiles(store, files, (l) => process.stdout.write(l + '\n'));

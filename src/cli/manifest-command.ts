@@ -18,7 +18,7 @@ export async function manifestCommand(argv: string[]): Promise<number> {
   if (values.help) { process.stdout.write(HELP); return 0; }
   const format = values.format ?? 'sha256sum';
   if (!['sha256sum', 'json', 'csv'].includes(format)) throw new TamisError('E_USAGE', `--format takes sha256sum, json or csv, not "${format}"`);
-  const { store } = openStore(values.db, { mustExist: true });
+  const { store } = await openStore(values.db, { mustExist: true });
   try {
     const inputs = await store.inputs();
     if (format === 'json') process.stdout.write(JSON.stringify({ inputs: inputs.map(({ mtimeMs: _, ...i }) => i) }, null, 2) + '\n');

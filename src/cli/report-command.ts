@@ -13,7 +13,7 @@ Every item with its SHA-256, path, kind, verdict and findings, and every
 failure with its code. JSON follows the tamis.report/1 contract.
 
 Options:
-  --db FILE        store file (default ./tamis.db)
+  --db FILE|URL    store file (default ./tamis.db) or postgres:// URL
   --format F       json (default) or csv
   --out FILE       write to FILE instead of standard output
 `;
@@ -26,7 +26,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (values.help) { process.stdout.write(HELP); return 0; }
   const format = values.format ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new TamisError('E_USAGE', `--format takes json or csv, not "${format}"`);
-  const { store } = openStore(values.db, { mustExist: true });
+  const { store } = await openStore(values.db, { mustExist: true });
   try {
     const out = values.out ? createWriteStream(values.out) : process.stdout;
     if (format === 'json') await writeJsonReport(store, out);

@@ -9,7 +9,7 @@ Words are all required; accents and case are ignored ("tresorerie" finds
 "Trésorerie"). "exact phrase", word* (prefix), a OR b, -word (exclude).
 
 Options:
-  --db FILE     store file (default ./tamis.db)
+  --db FILE|URL store file (default ./tamis.db) or postgres:// URL
   --limit N     number of hits (default 20)
   --offset N    skip the first N hits
   --json        machine-readable output: { "hits": [...], "total": N }
@@ -27,7 +27,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
   const offset = Number(values.offset ?? 0);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new TamisError('E_USAGE', '--limit takes a whole number from 1 to 10000');
   if (!Number.isInteger(offset) || offset < 0) throw new TamisError('E_USAGE', '--offset takes a whole number >= 0');
-  const { store } = openStore(values.db, { mustExist: true });
+  const { store } = await openStore(values.db, { mustExist: true });
   try {
     const { hits, total } = await store.search(query, { limit, offset });
     if (values.json) {

@@ -5,16 +5,18 @@ import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { openStore } from '../store/open-store.ts';
 
-const HELP = `Usage: tamis verify-store [--db FILE] [--json]
+const HELP = `Usage: tamis verify-store [--db FILE|URL] [--blobs DIR|s3://…] [--json]
 
-Reads every original kept in the store's blob folder and checks its SHA-256.
+Reads every original kept in the store's blob folder (or bucket) and checks its SHA-256.
 Exit status 0 when every blob is present and intact, 1 otherwise.
+--blobs: the folder of original bytes, or s3://bucket/prefix (default: beside
+a SQLite file, ./tamis.blobs for a postgres:// store).
 `;
 
 export async function verifyStoreCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, blobs: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) { process.stdout.write(HELP); return 0; }
-  const { store, blobs } = openStore(values.db, { mustExist: true });
+  const { store, blobs } = await openStore(values.db, { mustExist: true, blobs: values.blobs });
   const missing: string[] = [];
   const altered: { sha256: string; actual: string }[] = [];
   let checked = 0;

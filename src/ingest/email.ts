@@ -4,18 +4,21 @@
 // attached message becomes a child with its decoded bytes. The children come
 // from mime-parts.ts, not postal-mime: their SHA-256 must match the exact
 // decoded MIME part, which postal-mime's attachment content does not always.
+// Messages too large for memory take the same road in pieces: email-stream.ts.
 import PostalMime, { type Email } from 'postal-mime';
 import { TamisError } from '../core/errors.ts';
 import type { ChildOut, Ingestor } from './ingestor.ts';
 import { flattenAddresses, formatAddress, hasHeaderBlock, isoDate, messageIds } from './email-headers.ts';
 import { htmlToText } from './email-html-text.ts';
-import { listParts, type MimeLeaf } from './mime-parts.ts';
+import { listParts } from './mime-parts.ts';
+import type { PartInfo } from './mime-headers.ts';
 import { extensionForMime } from './mime-names.ts';
 
 const MAX_HEADER_VALUE = 2000;
 const MAX_HTML_CHARS = 1024 * 1024;
 
-function childName(a: MimeLeaf, index: number): string {
+/** An attachment's file name, else `part-N` with an extension for its type (N counts the message's non-body parts). */
+export function attachmentName(a: PartInfo, index: number): string {
   if (a.filename) return a.filename;
   // Attached messages must keep .eml even when the type is a variant (message/global).
   const ext = a.contentType.startsWith('message/rfc822') ? '.eml' : extensionForMime(a.contentType);
@@ -65,6 +68,59 @@ async function parseEmail(bytes: Uint8Array): Promise<{ email: Email; warning?: 
   }
 }
 
+export interface EmailFields {
+  title?: string;
+  date?: string;
+  text: string;
+  meta: Record<string, unknown>;
+  /** Set when the body could not be read (postal-mime's nesting limits). */
+  warning?: { code: 'E_TOO_DEEP'; message: string };
+}
+
+/** Headers, title, date and body text of a message: everything but its attachments. Throws E_EMAIL_INVALID. */
+export async function readEmail(bytes: Uint8Array): Promise<EmailFields> {
+  const { email, warning } = await parseEmail(bytes);
+  const rawDate = email.headers.find((h) => h.key === 'date')?.value;
+  const body = (email.text ?? (email.html ? htmlToText(email.html) : '')).replace(/\r\n?/g, '\n');
+  const meta: Record<string, unknown> = {
+    from: flattenAddresses(email.from)[0] ?? null,
+    to: flattenAddresses(email.to),
+    cc: flattenAddresses(email.cc),
+    bcc: flattenAddresses(email.bcc),
+    replyTo: flattenAddresses(email.replyTo),
+    subject: email.subject ?? null,
+    date: rawDate ?? null,
+    messageId: email.messageId ?? null,
+    inReplyTo: email.inReplyTo ?? null,
+    references: messageIds(email.references),
+    headers: email.headers.map((h) => [h.originalKey, h.value.slice(0, MAX_HEADER_VALUE)]),
+    hasHtml: email.html !== undefined,
+  };
+  if (email.html !== undefined) {
+    meta.html = email.html.slice(0, MAX_HTML_CHARS);
+    if (email.html.length > MAX_HTML_CHARS) meta.htmlTruncated = true;
+  }
+  const head = headerBlock(email);
+  return {
+    title: email.subject || undefined,
+    date: isoDate(rawDate),
+    text: head && body ? `${head}\n\n${body}` : head || body,
+    meta,
+    ...(warning ? { warning: warning as EmailFields['warning'] } : {}),
+  };
+}
+
+/** What an email records about each attachment (shared with the streaming reader, email-stream.ts). */
+export function attachmentMeta(a: PartInfo & { related: boolean }): Record<string, unknown> {
+  return {
+    contentType: a.contentType,
+    disposition: a.disposition === 'none' ? null : a.disposition,
+    contentId: a.contentId,
+    related: a.related,
+    ...(a.description ? { description: a.description } : {}),
+  };
+}
+
 export const emailIngestor: Ingestor = {
   name: 'email',
   score({ mime, ext }) {
@@ -72,50 +128,13 @@ export const emailIngestor: Ingestor = {
     return ext === 'eml' ? 10 : 0;
   },
   async extract({ bytes }) {
-    const { email, warning } = await parseEmail(bytes);
+    const { warning, ...fields } = await readEmail(bytes);
     const { parts, warnings } = listParts(bytes);
-    if (warning) warnings.unshift(warning as (typeof warnings)[number]);
-    const rawDate = email.headers.find((h) => h.key === 'date')?.value;
-    const body = (email.text ?? (email.html ? htmlToText(email.html) : '')).replace(/\r\n?/g, '\n');
-    const meta: Record<string, unknown> = {
-      from: flattenAddresses(email.from)[0] ?? null,
-      to: flattenAddresses(email.to),
-      cc: flattenAddresses(email.cc),
-      bcc: flattenAddresses(email.bcc),
-      replyTo: flattenAddresses(email.replyTo),
-      subject: email.subject ?? null,
-      date: rawDate ?? null,
-      messageId: email.messageId ?? null,
-      inReplyTo: email.inReplyTo ?? null,
-      references: messageIds(email.references),
-      headers: email.headers.map((h) => [h.originalKey, h.value.slice(0, MAX_HEADER_VALUE)]),
-      hasHtml: email.html !== undefined,
-    };
-    if (email.html !== undefined) {
-      meta.html = email.html.slice(0, MAX_HTML_CHARS);
-      if (email.html.length > MAX_HTML_CHARS) meta.htmlTruncated = true;
-    }
+    if (warning) warnings.unshift(warning);
     // Body parts are rendered into `text` by postal-mime; every other leaf is a child.
     const children: ChildOut[] = parts.filter((p) => !p.isBody).map((a, i) => ({
-      name: childName(a, i),
-      bytes: a.bytes,
-      role: 'attachment',
-      meta: {
-        contentType: a.contentType,
-        disposition: a.disposition === 'none' ? null : a.disposition,
-        contentId: a.contentId,
-        related: a.related,
-        ...(a.description ? { description: a.description } : {}),
-      },
+      name: attachmentName(a, i), bytes: a.bytes, role: 'attachment', meta: attachmentMeta(a),
     }));
-    const head = headerBlock(email);
-    return {
-      title: email.subject || undefined,
-      date: isoDate(rawDate),
-      text: head && body ? `${head}\n\n${body}` : head || body,
-      meta,
-      children,
-      ...(warnings.length ? { warnings } : {}),
-    };
+    return { ...fields, children, ...(warnings.length ? { warnings } : {}) };
   },
 };

@@ -3,7 +3,7 @@
 // bytes so the main thread only ever passes hashes around.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { extractLargeFile } from './large-file.ts';
+import { extractLargeFile, STREAM_ABOVE_DEFAULT, type LargeSource } from './large-file.ts';
 import { TamisError, toFailure } from '../core/errors.ts';
 import type { BlobStore } from '../store/blobs/blob-store.ts';
 import type { ChildRecord, ItemRecord } from '../store/store.ts';
@@ -19,6 +19,8 @@ export interface ExtractRequest {
   /** Recognise text in images and scanned PDFs. */
   ocr: boolean;
   limits: Limits;
+  /** Files and blobs larger than this are read as a stream (default 64 MiB; tests lower it). */
+  streamAbove?: number;
 }
 
 /** An item as the store records it (status and error come from `error`), with what extraction adds. */
@@ -44,13 +46,33 @@ async function readSource(source: ExtractRequest['source'], blobs: BlobStore): P
   }
 }
 
-/** Files above this are hashed and copied in a stream; only what must be parsed whole is loaded. */
-const STREAM_ABOVE = 64 << 20;
+/** The text, cut to the limit (noted in the metadata). */
+export function capText(res: ExtractResponse, text: string, maxTextChars: number): void {
+  if (text.length > maxTextChars) {
+    text = text.slice(0, maxTextChars);
+    res.meta = { ...res.meta, textTruncatedAt: maxTextChars };
+  }
+  res.text = text;
+}
+
+/** A large file or blob, read as a stream: a blob from its file, or from a temporary copy when the store is remote (S3). */
+async function extractLarge(source: ExtractRequest['source'], req: ExtractRequest, blobs: BlobStore): Promise<ExtractResponse | null> {
+  if ('path' in source) return extractLargeFile({ path: source.path }, req, blobs);
+  const local = await blobs.localFile(source.sha256);
+  try {
+    return await extractLargeFile({ path: local.path, sha256: source.sha256 } satisfies LargeSource, req, blobs);
+  } finally {
+    local.release();
+  }
+}
 
 export async function runExtract(req: ExtractRequest, blobs: BlobStore): Promise<ExtractResponse> {
-  if ('path' in req.source && fileSize(req.source.path) > STREAM_ABOVE) {
-    const large = await extractLargeFile(req.source.path, req.name, blobs, req.limits);
-    if (large) return large;
+  // Files and blobs above the threshold are hashed and copied in a stream; only what must be parsed whole is loaded.
+  const source = req.source;
+  const above = req.streamAbove ?? STREAM_ABOVE_DEFAULT;
+  if ('path' in source ? fileSize(source.path) > above : ((await blobs.size(source.sha256)) ?? 0) > above) {
+    const res = await extractLarge(source, req, blobs);
+    if (res) return res;
   }
   const bytes = await readSource(req.source, blobs);
   const sha256 = 'sha256' in req.source ? req.source.sha256 : sha256Of(bytes);
@@ -88,10 +110,6 @@ export async function runExtract(req: ExtractRequest, blobs: BlobStore): Promise
     res.meta = { ...res.meta, ...ocr.meta };
     if (ocr.warning) res.warnings.push(ocr.warning);
   }
-  if (text.length > req.maxTextChars) {
-    text = text.slice(0, req.maxTextChars);
-    res.meta = { ...res.meta, textTruncatedAt: req.maxTextChars };
-  }
-  res.text = text;
+  capText(res, text, req.maxTextChars);
   return res;
 }

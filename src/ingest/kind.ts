@@ -6,7 +6,7 @@ import type { Role } from '../store/store.ts';
 
 const ARCHIVE_MIMES = new Set([
   'application/zip', 'application/x-tar', 'application/gzip', 'application/mbox', 'application/x-7z-compressed',
-  'application/vnd.rar', 'application/x-rar-compressed', 'application/x-bzip2', 'application/x-xz',
+  'application/vnd.rar', 'application/x-rar-compressed', 'application/x-bzip2', 'application/x-xz', 'application/vnd.ms-outlook-pst',
 ]);
 
 function isDocumentMime(mime: string): boolean {
@@ -19,7 +19,7 @@ function isDocumentMime(mime: string): boolean {
 export function kindOf(role: Role, mime: string, ingestor: string | null): Kind {
   if (role === 'message' || mime === 'message/rfc822' || mime === 'application/vnd.ms-outlook' || ingestor === 'email' || ingestor === 'msg') return 'email';
   if (role === 'attachment') return 'attachment';
-  if (ARCHIVE_MIMES.has(mime) || ingestor === 'zip' || ingestor === 'tar' || ingestor === 'mbox') return 'archive';
+  if (ARCHIVE_MIMES.has(mime) || ingestor === 'zip' || ingestor === 'tar' || ingestor === 'mbox' || ingestor === 'pst') return 'archive';
   if (mime.startsWith('image/')) return 'image';
   if (isDocumentMime(mime)) return 'document';
   return 'other';

@@ -34,6 +34,7 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   'application/vnd.ms-excel': 'xls',
   'application/vnd.ms-powerpoint': 'ppt',
   'application/vnd.ms-outlook': 'msg',
+  'application/vnd.ms-outlook-pst': 'pst',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
   'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',

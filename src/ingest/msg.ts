@@ -4,6 +4,8 @@ import MsgReaderModule from '@kenjiuno/msgreader';
 import { TamisError } from '../core/errors.ts';
 import type { Metadata } from '../core/types.ts';
 import type { ChildOut, Ingestor } from './ingestor.ts';
+import { htmlToText } from './email-html-text.ts';
+import { decodeCodePage } from './ole-property-set.ts';
 
 /** The part of msgreader's field data tamis reads (its typings do not survive the CommonJS interop). */
 interface Fields {
@@ -12,6 +14,7 @@ interface Fields {
   sentRepresentingSmtpAddress?: string; messageCodepage?: number; internetCodepage?: number; lastModifierName?: string;
   messageDeliveryTime?: string; name?: string; email?: string; smtpAddress?: string; recipType?: 'to' | 'cc' | 'bcc';
   recipients?: Fields[]; attachments?: Fields[]; fileName?: string; attachMimeTag?: string; innerMsgContent?: true;
+  html?: Uint8Array; bodyHtml?: string;
 }
 interface Reader { parserConfig?: { ansiEncoding?: string }; getFileData(): Fields; getAttachment(attach: Fields): { fileName: string; content: Uint8Array } }
 // The package is CommonJS: under Node's ESM loader the class sits one `default` deeper.
@@ -28,6 +31,12 @@ function headerPairs(raw: string | undefined): [string, string][] {
     if (m) out.push([m[1]!, m[2]!.slice(0, 2000)]);
   }
   return out;
+}
+
+/** Some messages keep only an HTML body (PR_HTML: bytes in the internet code page); search needs its text. */
+function htmlBody(data: Fields): string {
+  const html = data.bodyHtml ?? (data.html ? decodeCodePage(data.html, data.internetCodepage ?? 1252) : '');
+  return html ? htmlToText(html) : '';
 }
 
 const addr = (r: Fields) => ({ name: r.name ?? '', address: (r.smtpAddress ?? r.email ?? '').toLowerCase() });
@@ -99,10 +108,11 @@ export const msgIngestor: Ingestor = {
     }
     const head = [`From: ${data.senderName ?? ''} <${(meta.from as { address: string }).address}>`, `To: ${recipients.map((r) => `${r.name} <${r.address}>`).join(', ')}`, `Subject: ${data.subject ?? ''}`].join('\n');
     const sent = data.clientSubmitTime ?? data.messageDeliveryTime ?? data.creationTime;
+    const body = data.body || htmlBody(data);
     return {
       title: data.subject || undefined,
       date: sent && Number.isFinite(Date.parse(sent)) ? new Date(sent).toISOString() : undefined,
-      text: `${head}\n\n${(data.body ?? '').replace(/\r\n?/g, '\n')}`,
+      text: `${head}\n\n${body.replace(/\r\n?/g, '\n')}`,
       meta, children,
       ...(warnings.length ? { warnings } : {}),
     };

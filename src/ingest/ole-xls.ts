@@ -1,10 +1,12 @@
 // Text of an Excel binary workbook ([MS-XLS], BIFF5 and BIFF8): the shared
-// string table (SST, split across CONTINUE records), sheet names and the text
-// cells (LABELSST, LABEL, formula STRING results) in sheet and row order, and
-// text boxes (TXO).
-// A FILEPASS record means everything after it is encrypted. Best effort:
-// numbers, formats and formulas are not rendered. Bounds-checked, linear.
+// string table (SST, split across CONTINUE records), sheet names, and the
+// cells in sheet, row and column order: text (LABELSST, LABEL, formula STRING
+// results), numbers (NUMBER, RK, MULRK, cached FORMULA results; dates as
+// ISO dates, see ole-xls-number.ts), and text boxes (TXO). Formulas
+// themselves are not rendered, only what they last computed.
+// A FILEPASS record means everything after it is encrypted. Bounds-checked, linear.
 import { decodeCodePage } from './ole-property-set.ts';
+import { excelDate, isDateFormat, numberText, rkValue } from './ole-xls-number.ts';
 
 const MAX_STRINGS = 1_000_000;
 const MAX_CHARS = 20_000_000;
@@ -97,7 +99,15 @@ export function xlsText(stream: Uint8Array): XlsText {
   let sheet = -1;
   let chars = 0;
   let usedSst = false;
+  const xfFormats: number[] = []; // number format id of each XF (cell style), in XF order
+  const formats = new Map<number, string>();
+  let date1904 = false;
+  let formulaRow = -1; // the row of the formula whose text result the next STRING record holds
   const flush = () => { if (line.length) lines.push(line.join('\t')); line = []; };
+  const num = (r: number, xf: number, v: number) => {
+    const fmt = xfFormats[xf] ?? 0;
+    cell(r, (isDateFormat(fmt, formats.get(fmt)) && excelDate(v, date1904)) || numberText(v));
+  };
   const cell = (r: number, s: string | undefined) => {
     if (s === undefined || !s.trim() || chars > MAX_CHARS) return;
     if (r !== row) { flush(); row = r; }
@@ -111,6 +121,22 @@ export function xlsText(stream: Uint8Array): XlsText {
     p += 4 + len;
     if (type === 0x002f) return { text: null, encrypted: true, biff }; // FILEPASS
     if (type === 0x0042 && body.length >= 2) codePage = body.readUInt16LE(0);
+    else if (type === 0x0022 && body.length >= 2) date1904 = body.readUInt16LE(0) === 1; // DATEMODE
+    else if (type === 0x00e0 && body.length >= 4) xfFormats.push(body.readUInt16LE(2)); // XF
+    else if (type === 0x041e && body.length >= 3) { // FORMAT
+      const code = biff8 ? cellString(body, 2, true, codePage) : decodeCodePage(body.subarray(3, 3 + body[2]!), codePage);
+      if (code !== undefined) formats.set(body.readUInt16LE(0), code);
+    }
+    else if (type === 0x0203 && body.length >= 14) num(body.readUInt16LE(0), body.readUInt16LE(4), body.readDoubleLE(6)); // NUMBER
+    else if (type === 0x027e && body.length >= 10) num(body.readUInt16LE(0), body.readUInt16LE(4), rkValue(body.readUInt32LE(6))); // RK
+    else if (type === 0x00bd && body.length >= 6) { // MULRK: one row, consecutive columns
+      for (let q = 4; q + 6 <= body.length - 2; q += 6) num(body.readUInt16LE(0), body.readUInt16LE(q), rkValue(body.readUInt32LE(q + 2)));
+    }
+    // FORMULA: a cached number, unless its last two bytes are 0xFFFF (text in the next STRING record, boolean, error, empty).
+    else if (type === 0x0006 && body.length >= 14) {
+      if (body.readUInt16LE(12) !== 0xffff) num(body.readUInt16LE(0), body.readUInt16LE(4), body.readDoubleLE(6));
+      else formulaRow = body.readUInt16LE(0);
+    }
     else if (type === 0x0085 && body.length >= 8) {
       const cch = body[6]!;
       const name = biff8 ? ((body[7]! & 1) ? body.subarray(8, 8 + cch * 2).toString('utf16le') : decodeCodePage(body.subarray(8, 8 + cch), 1252))
@@ -131,7 +157,7 @@ export function xlsText(stream: Uint8Array): XlsText {
       if (sheets[sheet]) lines.push(`[${sheets[sheet]}]`);
     } else if (type === 0x00fd && body.length >= 10) { usedSst = true; cell(body.readUInt16LE(0), sst[body.readUInt32LE(6)]); }
     else if (type === 0x0204 && body.length >= 8) cell(body.readUInt16LE(0), cellString(body, 6, biff8, codePage));
-    else if (type === 0x0207 && body.length >= 2) cell(row, cellString(body, 0, biff8, codePage));
+    else if (type === 0x0207 && body.length >= 2) cell(formulaRow, cellString(body, 0, biff8, codePage));
     else if (type === 0x01b6 && body.length >= 12 && p + 5 <= b.length && b.readUInt16LE(p) === 0x003c) {
       // TXO (text box): the text is in the next CONTINUE record, after an fHighByte flag.
       const n = b.readUInt16LE(p + 2);

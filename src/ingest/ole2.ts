@@ -49,7 +49,7 @@ function mainText(cfb: CFB.CFB$Container, codePage: number): { text: string; enc
   const ppt = stream(cfb, 'PowerPoint Document');
   const main = word ?? book ?? ppt;
   if (!main) return { text: '', encrypted: flagged };
-  const r = word ? wordText(word, stream(cfb, '0Table'), stream(cfb, '1Table'), codePage) : book ? xlsText(book) : pptText(main);
+  const r = word ? wordText(word, stream(cfb, '0Table'), stream(cfb, '1Table'), codePage) : book ? xlsText(book) : pptText(main, stream(cfb, 'Current User'));
   const encrypted = flagged || r.encrypted;
   if (encrypted) return { text: '', encrypted };
   return { text: r.text ?? oleStrings(main), encrypted };

@@ -10,9 +10,11 @@ import type { ChildRecord, FailureRecord, InputRecord, Occurrence, Role, Store }
 import type { ExtractRequest, ExtractResponse } from './extract-task.ts';
 import { kindOf } from './kind.ts';
 import { WorkerPool } from './worker-pool.ts';
+import { sweepTemporaryFiles } from '../store/blobs/blob-writer.ts';
 import { walkInputs } from './walk.ts';
 import { IngestStats } from './ingest-stats.ts';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.ts';
+import type { InputJob } from '../queue/queue.ts';
 
 export interface IngestOptions {
   store: Store;
@@ -25,8 +27,16 @@ export interface IngestOptions {
   /** OCR images and scanned PDFs (default true). */
   ocr?: boolean;
   limits?: Partial<Limits>;
+  /** Heap cap of each parser, in MiB: parsers then run as processes, and an item that needs more fails with E_OUT_OF_MEMORY (default: threads with a 4096 MiB cap). */
+  maxWorkerMemoryMb?: number;
+  /** Files and blobs larger than this are read as a stream (default 64 MiB); for tests. */
+  streamAboveBytes?: number;
   /** First run again what failed before (items that failed, jobs that timed out or crashed). */
   retryFailed?: boolean;
+  /** Input files taken from the team queue, already in the blob store (instead of walking `inputs`). */
+  queued?: InputJob[];
+  /** A parser pool to use (and leave open) instead of starting one. */
+  pool?: ExtractPool;
   onProgress?: (stats: IngestStats) => void;
 }
 
@@ -48,6 +58,21 @@ interface InputTracker { record: InputRecord | null; pending: number; sha256: st
 
 const MEMBER_SEP = '!/';
 
+export type ExtractPool = WorkerPool<ExtractRequest, ExtractResponse>;
+
+/** The parser pool; a team worker keeps one across batches instead of starting threads for each. */
+export function extractPool(options: Pick<IngestOptions, 'workers' | 'timeoutMs' | 'maxWorkerMemoryMb'>, blobs: BlobStore): ExtractPool {
+  return new WorkerPool<ExtractRequest, ExtractResponse>({
+    script: new URL('./extract-worker.ts', import.meta.url),
+    size: Math.max(1, options.workers ?? availableParallelism()),
+    timeoutMs: options.timeoutMs ?? 120_000,
+    workerData: { blobRoot: blobs.location },
+    resourceLimits: { maxOldGenerationSizeMb: 4096 },
+    // Under a chosen cap, parsers run in processes: one that reaches it dies alone (pool-process.ts).
+    processHeapMb: options.maxWorkerMemoryMb,
+  });
+}
+
 export async function ingest(options: IngestOptions): Promise<IngestStats> {
   const { store, blobs } = options;
   const maxDepth = options.maxDepth ?? 32;
@@ -58,16 +83,14 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
     await store.recordFailure({ path: p.path, sha256: null, code: p.code, message: `${p.message}` });
     stats.failure(p.code);
   }
-  stats.inputsTotal = files.length;
-  stats.inputBytesTotal = files.reduce((n, f) => n + f.size, 0);
+  stats.inputsTotal = files.length + (options.queued?.length ?? 0);
+  stats.inputBytesTotal = files.reduce((n, f) => n + f.size, 0) + (options.queued ?? []).reduce((n, f) => n + f.size, 0);
 
-  const pool = new WorkerPool<ExtractRequest, ExtractResponse>({
-    script: new URL('./extract-worker.ts', import.meta.url),
-    size: Math.max(1, options.workers ?? availableParallelism()),
-    timeoutMs: options.timeoutMs ?? 120_000,
-    workerData: { blobRoot: blobs.location },
-    resourceLimits: { maxOldGenerationSizeMb: 4096 },
-  });
+  // Temporary copies a worker killed mid-write left behind (a large file past the time limit): only blobs stay.
+  // Not in a team worker: other processes share the folder and may be writing right now.
+  if (!options.queued) sweepTemporaryFiles(blobs.location);
+  const ownPool = !options.pool;
+  const pool = options.pool ?? extractPool(options, blobs);
   const maxTextChars = options.maxTextChars ?? 20_000_000;
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const stack: Job[] = retries.map((r) => ({
@@ -128,7 +151,7 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
     const source = job.sha256 ? { sha256: job.sha256 } : { path: job.input.record!.absPath };
     let res: ExtractResponse;
     try {
-      res = await pool.run({ source, name: job.name, maxTextChars, ocr: options.ocr ?? true, limits });
+      res = await pool.run({ source, name: job.name, maxTextChars, ocr: options.ocr ?? true, limits, streamAbove: options.streamAboveBytes });
     } catch (err) {
       const f = toFailure(err);
       await failAt(job, f.code, f.message);
@@ -158,8 +181,19 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
     await descend(job, res.sha256, res.children);
   };
 
+  const queued = [...(options.queued ?? [])];
   const nextJob = async (): Promise<Job | undefined> => {
     if (stack.length) return stack.pop();
+    while (queued.length) {
+      // A queued input is read from the blob store; its ledger entry names the blob.
+      const q = queued.shift()!;
+      const record: InputRecord = { path: q.path, absPath: `blob:${q.sha256}`, size: q.size, mtimeMs: q.mtimeMs };
+      if (await store.inputDone(record)) { stats.inputSkipped(q.size); continue; }
+      return {
+        input: { record, pending: 1, sha256: q.sha256, expanded: 0 }, path: q.path, name: q.path.split('/').pop()!, role: 'file',
+        sha256: q.sha256, parentSha256: null, parentPath: null, depth: 0, ancestors: [],
+      };
+    }
     while (nextFile < files.length) {
       const f = files[nextFile++]!;
       const record: InputRecord = { path: f.path, absPath: f.absPath, size: f.size, mtimeMs: f.mtimeMs };
@@ -187,7 +221,7 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
             .catch(reject)
             .finally(() => { inFlight--; void pump(); });
         }
-        if (inFlight === 0 && stack.length === 0 && nextFile >= files.length) resolve();
+        if (inFlight === 0 && stack.length === 0 && nextFile >= files.length && queued.length === 0) resolve();
       };
       void pump().catch(reject);
     });
@@ -197,7 +231,8 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
     if (progressTimer) clearInterval(progressTimer);
     clearInterval(flushTimer);
     await store.flush();
-    await pool.close();
+    if (ownPool) await pool.close();
+    if (!options.queued) sweepTemporaryFiles(blobs.location);
   }
   options.onProgress?.(stats);
   return stats;

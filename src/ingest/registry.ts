@@ -16,9 +16,10 @@ import { imageIngestor } from './image.ts';
 import { msgIngestor } from './msg.ts';
 import { rtfIngestor } from './rtf.ts';
 import { sevenZipIngestor } from './sevenzip.ts';
+import { pstIngestor } from './pst.ts';
 
 export const INGESTORS: readonly Ingestor[] = [
-  emailIngestor, msgIngestor, mboxIngestor, zipIngestor, tarIngestor, sevenZipIngestor,
+  emailIngestor, msgIngestor, mboxIngestor, pstIngestor, zipIngestor, tarIngestor, sevenZipIngestor,
   pdfIngestor, ooxmlIngestor, ole2Ingestor, odfIngestor, rtfIngestor, htmlIngestor, textIngestor, imageIngestor,
 ];
 

@@ -13,6 +13,19 @@ type Warning = NonNullable<Extraction['warnings']>[number];
 const SevenZip = SevenZipDefault as unknown as SevenZipModuleFactory;
 interface Listed { path: string; size: number; packed: number; folder: boolean; encrypted: boolean; modified?: string }
 
+/**
+ * 7-Zip's format switch for what the magic bytes say. Without one it tries
+ * every format it knows, and opens a zip found inside a broken RAR as if it
+ * were the archive.
+ */
+function typeSwitch(b: Uint8Array): string[] {
+  const head = Buffer.from(b.buffer, b.byteOffset, Math.min(8, b.byteLength)).toString('latin1');
+  if (head.startsWith('7z\xbc\xaf\x27\x1c')) return ['-t7z'];
+  if (head === 'Rar!\x1a\x07\x01\x00') return ['-tRar5'];
+  if (head.startsWith('Rar!\x1a\x07\x00')) return ['-tRar'];
+  return [];
+}
+
 async function run(bytes: Uint8Array, args: (archive: string) => string[]): Promise<{ mod: SevenZipModule; out: string[]; err: string[]; code: number }> {
   const out: string[] = [];
   const err: string[] = [];
@@ -70,7 +83,8 @@ export const sevenZipIngestor: Ingestor = {
   },
   async extract({ bytes, limits = DEFAULT_LIMITS }) {
     // -p: an empty password, so an encrypted archive fails instead of waiting for input.
-    const listing = await run(bytes, (a) => ['l', '-slt', '-p', a]);
+    const type = typeSwitch(bytes);
+    const listing = await run(bytes, (a) => ['l', '-slt', '-p', ...type, a]);
     const entries = parseListing(listing.out).filter((e) => !e.folder);
     if (listing.code !== 0 && entries.length === 0) {
       throw new TamisError('E_ARCHIVE_CORRUPT', (listing.err.join(' ').trim() || `7-Zip exit code ${listing.code}`).slice(0, 300));
@@ -79,21 +93,63 @@ export const sevenZipIngestor: Ingestor = {
     const problem = checkLimits(entries, limits);
     if (problem) throw new TamisError('E_BOMB', problem);
     for (const e of entries.filter((x) => x.encrypted)) warnings.push({ code: 'E_ARCHIVE_ENCRYPTED', message: 'member is encrypted', member: e.path });
-    const extracted = await run(bytes, (a) => ['x', a, '-o/out', '-y', '-p', '-bd']);
+    const extracted = await run(bytes, (a) => ['x', a, '-o/out', '-y', '-p', '-bd', ...type]);
     const names: string[] = [];
     try { walk(extracted.mod.FS, '/out', '', names); } catch { /* nothing extracted */ }
+    // Member names are data: a member 7-Zip had to rename on the way out keeps its archived name.
+    const byDisk = new Map<string, Listed | null>();
+    for (const e of entries) {
+      for (const k of new Set([extractedName(e.path), extractedName(e.path.replace(/\\/g, '/'))])) byDisk.set(k, byDisk.has(k) ? null : e);
+    }
+    const unpacked = new Set<Listed>();
     const children: ChildOut[] = names.sort().map((name) => {
-      const listed = entries.find((e) => e.path.replace(/\\/g, '/') === name);
-      return { name, bytes: extracted.mod.FS.readFile(`/out/${name}`) as Uint8Array, role: 'member', meta: listed?.modified ? { archiveModified: listed.modified } : {} };
+      const listed = byDisk.get(name);
+      if (listed) unpacked.add(listed);
+      const same = !listed || listed.path === name || listed.path.replace(/\\/g, '/') === name;
+      return { name: same ? name : listed.path, bytes: extracted.mod.FS.readFile(`/out/${name}`) as Uint8Array, role: 'member', meta: listed?.modified ? { archiveModified: listed.modified } : {} };
     });
     if (extracted.code !== 0 && children.length === 0 && warnings.length === 0) {
       throw new TamisError('E_ARCHIVE_CORRUPT', (extracted.err.join(' ') || `7-Zip exit code ${extracted.code}`).slice(0, 300));
     }
-    const missing = entries.filter((e) => !e.encrypted && !names.includes(e.path.replace(/\\/g, '/')));
+    const missing = entries.filter((e) => !e.encrypted && !unpacked.has(e));
     for (const m of missing.slice(0, 100)) warnings.push({ code: 'E_ARCHIVE_CORRUPT', message: 'member could not be unpacked', member: m.path });
+    const encrypted = new Set(entries.filter((e) => e.encrypted).map((e) => e.path));
+    for (const e of extractionErrors(extracted.err).filter((x) => !x.member || !encrypted.has(x.member)).slice(0, 100)) {
+      // A member that fails its CRC is still kept (its bytes are what the dump holds), never silently.
+      warnings.push({ code: 'E_ARCHIVE_CORRUPT', message: `7-Zip: ${e.problem}${e.member ? '; the member as unpacked is not what was archived' : ''}`, ...(e.member ? { member: e.member } : {}) });
+    }
     return { text: entries.map((e) => e.path).join('\n'), meta: { entries: entries.length }, children, warnings };
   },
 };
+
+/**
+ * Where 7-Zip's extraction puts a member: it drops empty and `.` segments and
+ * every `..` (so a leading `/` or a climb out of the folder goes), except a
+ * final `..`, which it renames `_`.
+ */
+function extractedName(path: string): string {
+  const parts = path.split('/');
+  return parts.map((p, i) => (p === '..' && i === parts.length - 1 ? '_' : p)).filter((p) => p && p !== '.' && p !== '..').join('/');
+}
+
+/**
+ * What 7-Zip reported while unpacking: per member ("ERROR: CRC Failed : a/b.txt",
+ * "Data Error", "Unexpected end of data") and for the whole archive (the
+ * lines under "ERRORS:", e.g. "Headers Error").
+ */
+function extractionErrors(lines: string[]): { member?: string; problem: string }[] {
+  const out: { member?: string; problem: string }[] = [];
+  let inList = false;
+  for (const raw of lines) {
+    const line = raw.trim();
+    const m = /^ERROR: (.+?) : (.+)$/.exec(line);
+    if (m) out.push({ problem: m[1]!, member: m[2]!.replace(/\\/g, '/') });
+    else if (line === 'ERRORS:') inList = true;
+    else if (!line) inList = false;
+    else if (inList) out.push({ problem: line.slice(0, 200) });
+  }
+  return out.filter((e, i) => out.findIndex((o) => o.problem === e.problem && o.member === e.member) === i);
+}
 
 function checkLimits(entries: Listed[], limits: Limits): string | null {
   if (entries.length > limits.maxEntries) return `${entries.length} members, over the limit of ${limits.maxEntries}`;

@@ -1,10 +1,12 @@
 // A fixed pool of worker threads. A job that runs past its time limit, or a
-// worker that dies (out of memory, native crash), fails that job with a coded
-// error and the worker is replaced: one hostile file never stops a batch.
+// worker that dies (E_OUT_OF_MEMORY when it reached its heap cap, else
+// E_WORKER_CRASH), fails that job with a coded error and the worker is
+// replaced: one hostile file never stops a batch.
 // Each worker holds up to `depth` jobs: it works through them one at a time,
 // so it never waits idle for the main thread to send the next one.
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { TamisError, type ErrorCode } from '../core/errors.ts';
+import { ProcessWorker } from './pool-process.ts';
 
 interface Job<Req, Res> {
   id: number;
@@ -13,8 +15,17 @@ interface Job<Req, Res> {
   reject: (err: TamisError) => void;
 }
 
+/** What the pool uses of a worker, thread or process. */
+interface PoolWorker {
+  // any: the listener type of Worker#on and EventEmitter#on themselves.
+  on(event: 'message' | 'error' | 'exit', listener: (...args: any[]) => void): unknown;
+  postMessage(msg: unknown): void;
+  terminate(): Promise<number>;
+  removeAllListeners(): unknown;
+}
+
 interface Slot<Req, Res> {
-  worker: Worker;
+  worker: PoolWorker;
   /** Jobs sent to this worker, oldest first; the first is the one running. */
   jobs: Job<Req, Res>[];
   timer: NodeJS.Timeout | null;
@@ -26,6 +37,8 @@ export interface PoolOptions {
   timeoutMs: number;
   workerData?: unknown;
   resourceLimits?: ResourceLimits;
+  /** Run each worker as a child process with this heap cap in MB, instead of a thread (see pool-process.ts). */
+  processHeapMb?: number;
   /** Jobs queued inside each worker (default 2). */
   depth?: number;
 }
@@ -62,10 +75,8 @@ export class WorkerPool<Req, Res> {
   }
 
   private spawn(): Slot<Req, Res> {
-    const worker = new Worker(this.options.script, {
-      workerData: this.options.workerData,
-      resourceLimits: this.options.resourceLimits,
-    });
+    const { script, workerData, resourceLimits, processHeapMb } = this.options;
+    const worker: PoolWorker = processHeapMb ? new ProcessWorker(script, workerData, processHeapMb) : new Worker(script, { workerData, resourceLimits });
     const slot: Slot<Req, Res> = { worker, jobs: [], timer: null };
     worker.on('message', (msg: Reply<Res>) => {
       const job = slot.jobs[0];
@@ -76,8 +87,13 @@ export class WorkerPool<Req, Res> {
       else job.reject(new TamisError(msg.error!.code, msg.error!.message.replace(/^[^:]*: /, '')));
       this.dispatch();
     });
-    worker.on('error', (err) => this.replace(slot, 'E_WORKER_CRASH', err.message));
-    worker.on('exit', (code) => {
+    worker.on('error', (err: Error & { code?: string }) => {
+      // A worker that reaches its heap cap dies with this code: the item needs more memory than allowed.
+      if (err.code !== 'ERR_WORKER_OUT_OF_MEMORY') { this.replace(slot, 'E_WORKER_CRASH', err.message); return; }
+      const cap = processHeapMb ?? resourceLimits?.maxOldGenerationSizeMb;
+      this.replace(slot, 'E_OUT_OF_MEMORY', cap ? `the parser reached its ${cap} MB heap cap` : err.message);
+    });
+    worker.on('exit', (code: number | string) => {
       if (!this.closed && slot.jobs.length) this.replace(slot, 'E_WORKER_CRASH', `worker exited with code ${code}`);
     });
     return slot;

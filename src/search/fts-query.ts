@@ -1,7 +1,8 @@
 // Users type words, not FTS5 syntax. Translate a search box into a safe FTS5
 // expression: words are ANDed, "quoted phrases" kept, OR between terms,
 // -word excludes, word* is a prefix. Anything else is quoted, so no input
-// can raise an FTS5 syntax error.
+// can raise an FTS5 syntax error. parseQuery is the same reading for the
+// PostgreSQL store, which builds a tsquery from it (src/store/postgres/pg-tsquery.ts).
 import { TamisError } from '../core/errors.ts';
 
 type Token = { type: 'term'; text: string; prefix: boolean; negate: boolean } | { type: 'or' };
@@ -35,22 +36,37 @@ function tokenize(input: string): Token[] {
 
 const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
-export function toFtsQuery(input: string): string {
-  const tokens = tokenize(input);
-  const groups: string[][] = [];
-  const negatives: string[] = [];
+export interface QueryTerm { text: string; prefix: boolean }
+
+/**
+ * The search box parsed, for every store engine: groups of alternatives
+ * (a OR b), all groups required, and the excluded terms.
+ */
+export interface ParsedQuery { groups: QueryTerm[][]; negatives: QueryTerm[] }
+
+export function parseQuery(input: string): ParsedQuery {
+  const groups: QueryTerm[][] = [];
+  const negatives: QueryTerm[] = [];
   let joinWithPrevious = false;
-  for (const t of tokens) {
+  for (const t of tokenize(input)) {
     if (t.type === 'or') { joinWithPrevious = groups.length > 0; continue; }
-    const expr = quote(t.text) + (t.prefix ? '*' : '');
-    if (t.negate) { negatives.push(expr); joinWithPrevious = false; continue; }
-    if (joinWithPrevious) groups[groups.length - 1]!.push(expr);
-    else groups.push([expr]);
+    const term = { text: t.text, prefix: t.prefix };
+    if (t.negate) { negatives.push(term); joinWithPrevious = false; continue; }
+    if (joinWithPrevious) groups[groups.length - 1]!.push(term);
+    else groups.push([term]);
     joinWithPrevious = false;
   }
   if (groups.length === 0) {
     throw new TamisError('E_QUERY', negatives.length ? 'a query needs at least one word to look for, not only exclusions' : 'the query is empty');
   }
+  return { groups, negatives };
+}
+
+export function toFtsQuery(input: string): string {
+  const { groups: parsed, negatives: excluded } = parseQuery(input);
+  const expr = (t: QueryTerm) => quote(t.text) + (t.prefix ? '*' : '');
+  const groups = parsed.map((g) => g.map(expr));
+  const negatives = excluded.map(expr);
   const positive = groups.map((g) => (g.length > 1 ? `(${g.join(' OR ')})` : g[0]!)).join(' AND ');
   const left = groups.length > 1 ? `(${positive})` : positive;
   return negatives.length ? `${left} NOT (${negatives.join(' OR ')})` : positive;

@@ -7,6 +7,7 @@ export interface ApiError { error: { code: ErrorCode; message: string } }
 
 export const STATUS: Partial<Record<ErrorCode, number>> = {
   E_API_INVALID: 400, E_QUERY: 400, E_API_NOT_FOUND: 404, E_API_HOST: 403, E_UI_NOT_BUILT: 503,
+  E_API_UNAUTHENTICATED: 401, E_API_FORBIDDEN: 403, E_API_CSRF: 403, E_API_RATE_LIMITED: 429, E_DB_OPEN: 503,
 };
 
 export const apiError = (code: ErrorCode, detail?: string): TamisError => new TamisError(code, detail);

@@ -2,16 +2,22 @@
 // verifier (expired x=, LF-only files, l= with appended text, a prepended
 // From, refolded headers, rotated/missing/revoked keys). Expectations for
 // the RFC vectors are cross-checked with python3-dkim when it is installed.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { spawnSync } from 'node:child_process';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { verifyDkim } from '../../src/analyze/dkim.ts';
+import { CrlfTransform, scanFile, toCrlf } from '../../src/analyze/line-endings.ts';
+import { tempDir } from '../helpers/tmp.ts';
 import { verdictOf } from '../../src/analyze/verdict.ts';
 import { KeyIndex, type DkimKey } from '../../src/keys/key-index.ts';
 
 const CORPUS = new URL('../../../shared/corpora/dkim/', import.meta.url);
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
 const PY = '/usr/bin/python3';
 const hasPyDkim = spawnSync(PY, ['-c', 'import dkim'], { encoding: 'utf8' }).status === 0;
 
@@ -76,8 +82,15 @@ describe('leak cases', () => {
     expect(res.errors).toEqual([]);
     return res.signatures + msg;
   }
-  const check = async (msg: string | Buffer, keys: Record<string, string> = archive) =>
-    (await verifyDkim(Buffer.from(msg), { keys: index(keys) })).findings;
+  const check = async (msg: string | Buffer, keys: Record<string, string> = archive) => {
+    const bytes = Buffer.from(msg);
+    const findings = (await verifyDkim(bytes, { keys: index(keys) })).findings;
+    // The road of a message too large to hold: read from its file as a stream, with the same findings.
+    const file = join(tmp.dir, 'message.eml');
+    writeFileSync(file, bytes);
+    expect((await verifyDkim({ path: file }, { keys: index(keys) })).findings).toEqual(findings);
+    return findings;
+  };
 
   it('passes years after x= expired (the clock is the signature time)', async () => {
     const f = await check(await sign(message));
@@ -180,5 +193,26 @@ describe('ARC', () => {
     const broken = (await sealed()).replace('trésorerie', 'trésorerie offshore');
     expect(rules((await verifyDkim(Buffer.from(broken), { keys: index({ 'arc._domainkey.lists.example': sealPub }) })).findings)).toContain('arc.fail');
     expect(rules((await verifyDkim(Buffer.from(await sealed()), { keys: index({}) })).findings)).toContain('arc.no-key');
+  });
+});
+
+describe('line endings of a message read as a stream', () => {
+  const sample = Buffer.from('a\nb\r\nc\r\r\n\n\rd\n\r\n\ne');
+  it('converts bare LF in pieces exactly as whole, wherever the pieces split', async () => {
+    for (let cut = 0; cut <= sample.length; cut++) {
+      const pieces = [sample.subarray(0, cut), sample.subarray(cut)];
+      const out: Buffer[] = [];
+      for await (const c of Readable.from(pieces).pipe(new CrlfTransform())) out.push(c as Buffer);
+      expect(Buffer.concat(out).equals(Buffer.from(toCrlf(sample).bytes)), `cut at ${cut}`).toBe(true);
+    }
+  });
+  it('counts bare LF in a file read in chunks as in the whole bytes', () => {
+    const file = join(tmp.dir, 'lines.eml');
+    writeFileSync(file, sample);
+    for (const chunk of [1, 2, 3, 5, 64]) {
+      const { head, bareLf } = scanFile(file, 6, chunk);
+      expect(bareLf, `${chunk}-byte chunks`).toBe(toCrlf(sample).bareLf);
+      expect(Buffer.from(head).equals(sample.subarray(0, 6))).toBe(true);
+    }
   });
 });

@@ -15,13 +15,13 @@ import { zipSync } from 'fflate';
 const enc = new TextEncoder();
 
 /** Bytes that look like the format often enough to reach deep code paths. */
-const mimeish = fc.array(fc.oneof(
+export const mimeish = fc.array(fc.oneof(
   fc.constantFrom('From: a@b.c\r\n', 'Content-Type: multipart/mixed; boundary="x"\r\n', 'Content-Type: multipart/alternative; boundary=y\r\n',
     'Content-Transfer-Encoding: base64\r\n', 'Content-Transfer-Encoding: quoted-printable\r\n', 'Content-Disposition: attachment; filename*0*=UTF-8\'\'%C3%A9; filename*1="x"\r\n',
     '\r\n', '--x\r\n', '--x--\r\n', '--y\r\n', '=C3=A9=\r\n', 'SGVsbG8=\r\n', '\n', ' folded\r\n', 'Subject: =?UTF-8?B?w6k=?=\r\n'),
   fc.string({ maxLength: 40 })), { maxLength: 60 }).map((parts) => enc.encode(parts.join('')));
 
-const mboxish = fc.array(fc.oneof(
+export const mboxish = fc.array(fc.oneof(
   fc.constantFrom('From a@b Mon Jan  1 00:00:00 2017\n', '>From x\n', '>>From y\n', '\n', '\r\n', 'From: z\n', 'body\n'),
   fc.string({ maxLength: 30 })), { maxLength: 60 }).map((parts) => enc.encode(`From start\n${parts.join('')}`));
 

@@ -31,7 +31,7 @@ const dialogs: string[] = [];
 beforeAll(async () => {
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) execFileSync('npm', ['run', 'build:web'], { stdio: 'inherit' });
   ui = await buildUiStore(tmp.dir);
-  const opened = openStore(ui.db, { mustExist: true });
+  const opened = await openStore(ui.db, { mustExist: true });
   store = opened.store;
   app = await buildApp({ store, blobs: opened.blobs });
   origin = (await app.listen({ port: 0, host: '127.0.0.1' })).replace('127.0.0.1', 'localhost');

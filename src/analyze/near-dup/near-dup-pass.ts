@@ -9,7 +9,7 @@ import { jaccard, shingles } from './minhash.ts';
 
 export interface DupCluster { reason: 'near-text' | 'same-message-id'; members: string[] }
 
-const CONTAINERS = new Set(['zip', 'tar', 'mbox', '7z']);
+const CONTAINERS = new Set(['zip', 'tar', 'mbox', '7z', 'pst']);
 
 export async function nearDupFindings(
   store: Pick<Store, 'loadDupIndex' | 'saveDupIndex'>, subjects: AnalysisSubject[], verified: (sha: string) => boolean,

@@ -2,8 +2,6 @@
 // body, and word diffs against another item (an altered copy vs its original).
 import type { FastifyInstance } from 'fastify';
 import { diffWords } from 'diff';
-import type { Store } from '../../store/store.ts';
-import type { BlobStore } from '../../store/blobs/blob-store.ts';
 import { apiError } from '../api-errors.ts';
 import { one, sha, type Query } from '../query-params.ts';
 import { EMAIL_HTML_CSP, emailHtmlDocument } from '../safe-html.ts';
@@ -17,39 +15,54 @@ export function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(base.slice(0, 200))}`;
 }
 
-export async function itemRoutes(app: FastifyInstance, opts: { store: Store; blobs: BlobStore }): Promise<void> {
-  const explore = opts.store.explore;
+// Viewing an item, its HTML, a diff, or downloading its original is written
+// to the audit log (team mode) before the answer is sent: no record, no answer.
+export async function itemRoutes(app: FastifyInstance): Promise<void> {
   const param = (request: { params: unknown }) => sha((request.params as { sha256: string }).sha256);
 
-  app.get('/api/items/:sha256', async (request) => {
-    const item = await explore.item(param(request));
+  app.get('/items/:sha256', async (request) => {
+    const id = param(request);
+    const item = await request.investigation.store.explore.item(id);
     if (!item) throw apiError('E_API_NOT_FOUND', 'no item with this SHA-256 in the store');
+    await request.investigation.audit('item.view', id);
     return item;
   });
 
   // The original bytes, exactly as received: always a download, never rendered by the browser.
-  app.get('/api/items/:sha256/raw', async (request, reply) => {
+  app.get('/items/:sha256/raw', async (request, reply) => {
     const id = param(request);
-    const stream = await opts.blobs.readStream(id);
+    const { store, blobs } = request.investigation;
+    const stream = await blobs.readStream(id);
     if (!stream) throw apiError('E_API_NOT_FOUND', 'the original bytes of this item are not in the blob store');
-    const name = (await explore.canonicalName(id)) ?? id;
+    let name: string;
+    try {
+      name = (await store.explore.canonicalName(id)) ?? id;
+      await request.investigation.audit('item.download', id, { name });
+    } catch (err) {
+      stream.destroy();
+      throw err;
+    }
     return reply.type('application/octet-stream').header('content-disposition', contentDisposition(name))
       .header('x-content-type-options', 'nosniff').send(stream);
   });
 
-  app.get('/api/items/:sha256/html', async (request, reply) => {
-    const html = await explore.html(param(request));
+  app.get('/items/:sha256/html', async (request, reply) => {
+    const id = param(request);
+    const html = await request.investigation.store.explore.html(id);
     if (html === undefined) throw apiError('E_API_NOT_FOUND', 'this item has no HTML body');
+    await request.investigation.audit('item.html', id);
     return reply.type('text/html; charset=utf-8').header('content-security-policy', EMAIL_HTML_CSP)
       .header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff').send(emailHtmlDocument(html));
   });
 
   // Word-level diff of the extracted texts; `against` is the original (the left side).
-  app.get('/api/items/:sha256/diff', async (request) => {
+  app.get('/items/:sha256/diff', async (request) => {
     const id = param(request);
     const against = sha(one(request.query as Query, 'against') ?? '');
+    const explore = request.investigation.store.explore;
     const [after, before] = await Promise.all([explore.text(id), explore.text(against)]);
     if (after === undefined || before === undefined) throw apiError('E_API_NOT_FOUND', 'both items must be in the store');
+    await request.investigation.audit('item.diff', id, { against });
     const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
     const a = norm(before);
     const b = norm(after);

@@ -6,10 +6,11 @@
 // threads, where blocking is free, while async calls would queue on libuv's
 // small shared thread pool and leave the workers idle.
 import type { Readable } from 'node:stream';
-import { createReadStream, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { createReadStream, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import type { BlobStore } from './blob-store.ts';
+import type { BlobStore, LocalBlobFile } from './blob-store.ts';
+import { FileBlobWriter, type BlobWriter } from './blob-writer.ts';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -32,6 +33,18 @@ export class LocalBlobStore implements BlobStore {
   async has(sha256: string): Promise<boolean> {
     return existsSync(this.pathOf(sha256));
   }
+
+  async size(sha256: string): Promise<number | undefined> {
+    return statSync(this.pathOf(sha256), { throwIfNoEntry: false })?.size;
+  }
+
+  /** The blob's own file: nothing to copy or release. */
+  async localFile(sha256: string): Promise<LocalBlobFile> {
+    return { path: this.pathOf(sha256), release() {} };
+  }
+
+  /** Every write is done by the time its call returns. */
+  async flush(): Promise<void> {}
 
   async put(sha256: string, bytes: Uint8Array): Promise<void> {
     const final = this.pathOf(sha256);
@@ -78,6 +91,10 @@ export class LocalBlobStore implements BlobStore {
       renameSync(tmp, final);
     }
     return { sha256, size };
+  }
+
+  writer(): BlobWriter {
+    return new FileBlobWriter(this.location, (sha256) => this.pathOf(sha256));
   }
 
   async get(sha256: string): Promise<Uint8Array> {

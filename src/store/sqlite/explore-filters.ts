@@ -18,7 +18,7 @@ export interface FilterSql {
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export const DOMAIN_SQL = "substr(i.sender, instr(i.sender, '@') + 1)";
 
-function checkDay(name: string, value: string | undefined): string | undefined {
+export function checkDay(name: string, value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (!DAY.test(value)) throw new TamisError('E_API_INVALID', `${name} must be a day written YYYY-MM-DD, not "${value.slice(0, 40)}"`);
   return value;

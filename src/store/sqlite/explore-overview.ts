@@ -62,12 +62,12 @@ export function dashboard(db: Database.Database, flaggedLimit = 200): Dashboard 
   for (const r of db.prepare('SELECT verdict, count(*) AS n FROM items GROUP BY verdict').all() as { verdict: Verdict; n: number }[]) byVerdict[r.verdict] = r.n;
   const byKind: Record<string, number> = {};
   for (const r of db.prepare("SELECT coalesce(kind, 'other') AS kind, count(*) AS n FROM items GROUP BY 1 ORDER BY 1").all() as { kind: string; n: number }[]) byKind[r.kind] = r.n;
-  const byRule = (db.prepare(`SELECT rule, severity, count(DISTINCT sha256) AS items FROM findings GROUP BY rule, severity ORDER BY items DESC, rule`)
+  const byRule = (db.prepare(`SELECT rule, severity, count(DISTINCT sha256) AS items FROM findings GROUP BY rule, severity ORDER BY items DESC, rule, severity`)
     .all() as { rule: string; severity: 'info' | 'warn' | 'critical'; items: number }[]).map((r) => ({ ...r, effect: effectOf(r) }));
   const failuresByCode: Record<string, number> = {};
   for (const r of db.prepare('SELECT code, count(*) AS n FROM failures GROUP BY code ORDER BY code').all() as { code: string; n: number }[]) failuresByCode[r.code] = r.n;
   const flaggedRows = db.prepare(`SELECT i.sha256, i.date,
-      (SELECT group_concat(DISTINCT rule) FROM findings x WHERE x.sha256 = i.sha256 AND x.severity <> 'info') AS rules
+      (SELECT group_concat(rule) FROM (SELECT DISTINCT rule FROM findings x WHERE x.sha256 = i.sha256 AND x.severity <> 'info' ORDER BY rule)) AS rules
     FROM items i WHERE i.verdict IN ('tampered', 'suspicious') ORDER BY ${VERDICT_RANK}, i.date IS NULL, i.date DESC, i.sha256 LIMIT ?`)
     .all(flaggedLimit) as { sha256: string; date: string | null; rules: string | null }[];
   const links = itemLinks(db, flaggedRows.map((r) => r.sha256));

@@ -7,8 +7,8 @@ import { filterSql } from './explore-filters.ts';
 
 const FACET_LIMIT = 20;
 // Private-use markers around matched words: split into runs, never shown.
-const OPEN = '\u{F0001}';
-const CLOSE = '\u{F0002}';
+export const OPEN = '\u{F0001}';
+export const CLOSE = '\u{F0002}';
 
 export const VERDICT_RANK = "CASE i.verdict WHEN 'tampered' THEN 0 WHEN 'suspicious' THEN 1 WHEN 'verified' THEN 2 WHEN 'corroborated' THEN 3 ELSE 4 END";
 

@@ -1,5 +1,6 @@
 // The verification dashboard: counts by verdict and rule, flagged items first.
-import { api, paramsFromFilters } from '../api.ts';
+import { api, apiUrl, paramsFromFilters } from '../api.ts';
+import { useAllowed } from '../components/role.tsx';
 import { useApi } from '../use-api.ts';
 import { Link } from '../router.tsx';
 import { EFFECT_TEXT, VERDICTS, VERDICT_TEXT, VerdictBadge } from '../components/verdict.tsx';
@@ -7,12 +8,16 @@ import { ErrorBox, ItemRef, formatDate, formatSize } from '../components/misc.ts
 
 export function DashboardPage() {
   const { data, error } = useApi(() => api.dashboard(), 'dashboard');
+  const mayExport = useAllowed('editor');
   if (error) return <ErrorBox error={error} />;
   if (!data) return <p className="muted">Loading…</p>;
   return (
     <div className="dashboard">
       <h1>Verification</h1>
-      <p className="muted">{data.items.toLocaleString()} items · {formatSize(data.bytes)} · {data.failures.toLocaleString()} failures recorded</p>
+      <p className="muted">
+        {data.items.toLocaleString()} items · {formatSize(data.bytes)} · {data.failures.toLocaleString()} failures recorded
+        {mayExport ? <> · Report: <a href={apiUrl('/report?format=json')} download>JSON</a> <a href={apiUrl('/report?format=csv')} download>CSV</a></> : null}
+      </p>
       <div className="verdict-cards">
         {VERDICTS.map((v) => (
           <Link key={v} to={`/search?${paramsFromFilters({ verdict: [v] })}`} className={`verdict-card v-${v}`} title={VERDICT_TEXT[v]} data-testid={`count-${v}`}>

@@ -1,7 +1,7 @@
 // One item: verdict and every finding with its evidence, the diff of an
 // altered copy, email headers and body (HTML only sanitised, in a sandboxed
 // frame), metadata, where it was found, what it holds, its thread.
-import { api } from '../api.ts';
+import { api, apiUrl } from '../api.ts';
 import { useApi } from '../use-api.ts';
 import { Link } from '../router.tsx';
 import { VERDICT_TEXT, VerdictBadge } from '../components/verdict.tsx';
@@ -30,7 +30,7 @@ export function ItemPage({ sha }: { sha: string }) {
       <p className="verdict-line"><VerdictBadge verdict={item.verdict} /> {VERDICT_TEXT[item.verdict]}</p>
       <p className="muted">
         {item.kind} · {item.mime} · {formatSize(item.size)}{item.date ? ` · ${formatDate(item.date)}` : ''} · SHA-256 <code>{item.sha256}</code>{' '}
-        · <a href={`/api/items/${item.sha256}/raw`} download>Download original</a>
+        · <a href={apiUrl(`/items/${item.sha256}/raw`)} download>Download original</a>
       </p>
       {item.status === 'failed' ? <ErrorBox error={Object.assign(new Error(item.errorMessage ?? ''), { code: item.errorCode ?? 'E_EXTRACT' })} /> : null}
 
@@ -42,7 +42,7 @@ export function ItemPage({ sha }: { sha: string }) {
 
       {item.hasHtml ? (
         <section><h2>Message (HTML, sanitised)</h2>
-          <iframe className="email-html" title="Email body" sandbox="" referrerPolicy="no-referrer" src={`/api/items/${item.sha256}/html`} />
+          <iframe className="email-html" title="Email body" sandbox="" referrerPolicy="no-referrer" src={apiUrl(`/items/${item.sha256}/html`)} />
         </section>
       ) : null}
       <section><h2>Text</h2>
