@@ -3,13 +3,17 @@
 import { parseArgs } from 'node:util';
 import { openStore } from '../store/open-store.ts';
 
-const HELP = `Usage: tamis dups [--db FILE] [--json]
+const HELP = `Usage: tamis dups [--db FILE|URL] [--json]
 
 Lists the clusters found by the last analysis: documents and attachments
 whose texts are at least 80% alike (word 5-shingles, Jaccard), and emails
 sharing a Message-ID with different bytes. A copy that differs from a
 verified member carries a dup.altered-copy finding with the changes (see
 \`tamis report\`).
+
+Options:
+  --db FILE|URL store file (default ./tamis.db) or postgres:// URL
+  --json        machine-readable output: { "clusters": [...] }
 `;
 
 export async function dupsCommand(argv: string[]): Promise<number> {

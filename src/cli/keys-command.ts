@@ -6,14 +6,18 @@ import { readKeyFile } from '../keys/import-keys.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 
-const HELP = `Usage: tamis keys add FILE... [--db FILE]
-       tamis keys list [--db FILE] [--json]
+const HELP = `Usage: tamis keys add FILE... [--db FILE|URL]
+       tamis keys list [--db FILE|URL] [--json]
 
 Keeps DKIM public keys in the store, each with where it came from, so
 signatures are verified offline. FILE is a BIND zone file (TXT records under
 _domainkey, multi-string and parenthesised forms) or a JSON object mapping
 "selector._domainkey.domain" to the TXT value. Emails whose signatures use an
 added key are checked again by the next \`tamis analyze\` or \`tamis ingest\`.
+
+Options:
+  --db FILE|URL store file (default ./tamis.db) or postgres:// URL
+  --json        with list: machine-readable output, { "keys": [...] }
 `;
 
 export async function importKeyFiles(store: Store, files: string[], log: (line: string) => void): Promise<number> {

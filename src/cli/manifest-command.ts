@@ -5,12 +5,16 @@ import { parseArgs } from 'node:util';
 import { TamisError } from '../core/errors.ts';
 import { openStore } from '../store/open-store.ts';
 
-const HELP = `Usage: tamis manifest [--db FILE] [--format sha256sum|json|csv]
+const HELP = `Usage: tamis manifest [--db FILE|URL] [--format sha256sum|json|csv]
 
 Lists every input file the ingest finished, with its SHA-256, size and the
 time it was recorded. The default format is that of \`sha256sum\`, so
 \`tamis manifest > SHA256SUMS\` then \`sha256sum -c SHA256SUMS\` (run inside
 the dump folder) checks a copy of the dump.
+
+Options:
+  --db FILE|URL store file (default ./tamis.db) or postgres:// URL
+  --format F    sha256sum (default), json or csv
 `;
 
 export async function manifestCommand(argv: string[]): Promise<number> {

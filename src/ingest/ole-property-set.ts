@@ -51,7 +51,8 @@ export function decodeCodePage(bytes: Uint8Array, codePage: number): string {
   }
 }
 
-const clean = (s: string) => s.replace(/\0+$/, '').replace(/\0/g, '');
+// Strings end at their first NUL: writers pad a counted string with whatever was in memory (Visio's "Page-1\0c").
+const clean = (s: string) => s.replace(/\0[^]*$/, '');
 
 /** FILETIME: an instant, or (for EditTime) a duration; both as 100-ns ticks. */
 function filetimeTicks(b: Buffer, at: number): bigint {
@@ -109,14 +110,14 @@ function readValue(b: Buffer, at: number, end: number, codePage: number, depth =
           // Each element of a variant vector is itself a typed value.
           const v = readValue(b, q, end, codePage, 1);
           out.push(v.value === null ? '' : String(v.value));
-          q += variantSize(b, q);
+          q = afterVariant(b, q, end);
         } else {
           const wide = type === 0x101f;
           const bytes = b.readUInt32LE(q) * (wide ? 2 : 1);
           if (q + 4 + bytes > end) break;
           const raw = b.subarray(q + 4, q + 4 + bytes);
           out.push(clean(wide || codePage === 1200 ? raw.toString('utf16le') : decodeCodePage(raw, codePage)));
-          q += 4 + ((bytes + 3) & ~3);
+          q = skipPadding(b, q + 4 + bytes, end);
         }
       }
       return { value: out };
@@ -125,14 +126,24 @@ function readValue(b: Buffer, at: number, end: number, codePage: number, depth =
   }
 }
 
-/** Bytes taken by one typed value inside a variant vector. */
-function variantSize(b: Buffer, at: number): number {
+/**
+ * Past the padding after a string in a vector. [MS-OLEPS] pads each to 4 bytes, but Office writes TitlesOfParts
+ * and the heading strings of HeadingPairs unaligned ([MS-OSHARED] VtVecUnalignedLpstr, VtUnalignedString):
+ * like Apache POI, only zero bytes are skipped, as the next length or type never starts with one in practice.
+ */
+function skipPadding(b: Buffer, q: number, end: number): number {
+  while (q & 3 && q < end && b[q] === 0) q++;
+  return q;
+}
+
+/** Where the next typed value of a variant vector starts. */
+function afterVariant(b: Buffer, at: number, end: number): number {
   const t = b.readUInt16LE(at);
   if ((t === 30 || t === 31) && at + 8 <= b.length) {
     const n = b.readUInt32LE(at + 4) * (t === 31 ? 2 : 1);
-    return 8 + ((n + 3) & ~3);
+    return skipPadding(b, at + 8 + n, end);
   }
-  return t === 64 || t === 5 || t === 6 || t === 7 || t === 20 || t === 21 ? 12 : 8;
+  return at + (t === 64 || t === 5 || t === 6 || t === 7 || t === 20 || t === 21 ? 12 : 8);
 }
 
 export function parsePropertySet(stream: Uint8Array): { sections: PropertySection[]; problems: string[]; ticks: Map<string, bigint> } {

@@ -20,9 +20,11 @@ const SUMMARY: Record<number, string> = {
   14: 'pageCount', 15: 'wordCount', 16: 'charCount', 18: 'application', 19: 'security',
 };
 const SUMMARY_TIMES: Record<number, string> = { 11: 'lastPrinted', 12: 'created', 13: 'modified' };
+// [MS-OSHARED] 2.3.3.2.2.1 (PIDDSI): PIDDSI_HEADINGPAIR is 0x0C, PIDDSI_DOCPARTS (titles of parts) 0x0D;
+// exiftool agrees (test/ingest/ole2.test.ts).
 const DOC_SUMMARY: Record<number, string> = {
   2: 'category', 3: 'presentationTarget', 4: 'bytes', 5: 'lines', 6: 'paragraphs', 7: 'slides', 8: 'notes',
-  12: 'titlesOfParts', 13: 'headingPairs', 14: 'manager', 15: 'company', 16: 'linksUpToDate',
+  12: 'headingPairs', 13: 'titlesOfParts', 14: 'manager', 15: 'company', 16: 'linksUpToDate',
 };
 const OLE_MIMES = new Set(['application/msword', 'application/vnd.ms-excel', 'application/vnd.ms-powerpoint', 'application/x-ole-storage', 'application/vnd.visio']);
 

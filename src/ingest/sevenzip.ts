@@ -2,8 +2,10 @@
 // Everything happens in 7-Zip's in-memory file system (the host disk is
 // never mounted), so member names cannot escape anywhere. The listing is
 // checked against the limits before anything is unpacked (bombs).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import SevenZipDefault from '7z-wasm';
-import type { SevenZipModule, SevenZipModuleFactory } from '7z-wasm';
+import type { SevenZipModule, SevenZipModuleFactory, SevenZipModuleOptions } from '7z-wasm';
 import { TamisError } from '../core/errors.ts';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.ts';
 import type { ChildOut, Extraction, Ingestor } from './ingestor.ts';
@@ -11,6 +13,20 @@ import type { ChildOut, Extraction, Ingestor } from './ingestor.ts';
 type Warning = NonNullable<Extraction['warnings']>[number];
 // CommonJS package: its typings describe the default export that Node's loader hands over as the module itself.
 const SevenZip = SevenZipDefault as unknown as SevenZipModuleFactory;
+// Node's WebAssembly global, which the es2024 lib (no DOM) does not declare.
+const Wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object, imports: object) => object } }).WebAssembly;
+let compiled: object | undefined;
+/**
+ * 7-Zip's WebAssembly, compiled once per thread: left to the library, every run compiled the 1.6 MB module
+ * again, most of the time taken by a small archive (each archive takes two runs: list, then extract).
+ */
+const instantiateWasm = (imports: object, ready: (instance: object, module: object) => void): object => {
+  compiled ??= new Wasm.Module(readFileSync(createRequire(import.meta.url).resolve('7z-wasm/7zz.wasm')));
+  // Synchronous, so a failure rejects the factory's promise instead of leaving it pending.
+  ready(new Wasm.Instance(compiled, imports), compiled);
+  return {};
+};
+
 interface Listed { path: string; size: number; packed: number; folder: boolean; encrypted: boolean; modified?: string }
 
 /**
@@ -30,7 +46,8 @@ async function run(bytes: Uint8Array, args: (archive: string) => string[]): Prom
   const out: string[] = [];
   const err: string[] = [];
   let code = 0;
-  const mod = await SevenZip({ print: (l: string) => out.push(l), printErr: (l: string) => err.push(l), quit: (c: number) => { code = c; } });
+  const opts = { print: (l: string) => out.push(l), printErr: (l: string) => err.push(l), quit: (c: number) => { code = c; }, instantiateWasm };
+  const mod = await SevenZip(opts as Partial<SevenZipModuleOptions>);
   mod.FS.mkdir('/in');
   mod.FS.writeFile('/in/archive', bytes);
   try {

@@ -1,11 +1,11 @@
-// The audit log: who viewed, downloaded or exported what, in which
-// investigation, when and from where; logins (failed ones too) and changes
-// of access. Rows are only ever added. The login rate limit reads it too.
+// The audit log: who searched for, viewed, downloaded or exported what, in
+// which investigation, when and from where; logins (failed ones too) and
+// changes of access. Rows are only ever added. The login rate limit reads it too.
 import { SCHEMA, type Queryable } from './team-db.ts';
 
 export type AuditAction =
   | 'login.success' | 'login.failure' | 'login.limited' | 'logout'
-  | 'item.view' | 'item.download' | 'item.html' | 'item.diff' | 'report.export'
+  | 'search' | 'item.view' | 'item.download' | 'item.html' | 'item.diff' | 'report.export'
   | 'member.grant' | 'member.revoke';
 
 export interface AuditEntry {

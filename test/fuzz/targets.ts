@@ -1,6 +1,7 @@
 // Parsers that read attacker-made bytes, each with the inputs fast-check
 // should throw at them. Shared by the short CI run (test/fuzz.test.ts) and
 // the long run (bench/fuzz.ts). The property: nothing but TamisError escapes.
+// The .pst and RAR readers' targets are in container-targets.ts.
 import fc from 'fast-check';
 import { listParts } from '../../src/ingest/mime-parts.ts';
 import { splitMbox } from '../../src/ingest/mbox.ts';
@@ -9,8 +10,9 @@ import { emailIngestor } from '../../src/ingest/email.ts';
 import { sniff } from '../../src/ingest/sniff.ts';
 import { parseZoneFile } from '../../src/keys/zone-file.ts';
 import { toFtsQuery } from '../../src/search/fts-query.ts';
-import { TamisError } from '../../src/core/errors.ts';
 import { zipSync } from 'fflate';
+import { CONTAINER_TARGETS } from './container-targets.ts';
+import { onlyTamisErrors } from './damage.ts';
 
 const enc = new TextEncoder();
 
@@ -43,10 +45,6 @@ const zoneish = fc.array(fc.oneof(
   fc.constantFrom('$ORIGIN example.com.\n', '$TTL 300\n', 's._domainkey IN TXT ( "v=DKIM1; " "p=AB" )\n', '"unterminated\n', '(', ')', ';c\n', '\\', '\\065', ' IN TXT "x"\n', '@ TXT "y"\n'),
   fc.string({ maxLength: 30 })), { maxLength: 40 }).map((p) => p.join(''));
 
-const onlyTamisErrors = (err: unknown) => {
-  if (!(err instanceof TamisError)) throw err;
-};
-
 export const FUZZ_TARGETS = {
   'mime-parts': fc.asyncProperty(fc.oneof(mimeish, fc.uint8Array({ maxLength: 300 })), async (b) => {
     try { listParts(b); } catch (e) { onlyTamisErrors(e); }
@@ -65,4 +63,5 @@ export const FUZZ_TARGETS = {
   'search-query': fc.asyncProperty(fc.string({ maxLength: 60 }), async (q) => {
     try { toFtsQuery(q); } catch (e) { onlyTamisErrors(e); }
   }),
+  ...CONTAINER_TARGETS,
 };

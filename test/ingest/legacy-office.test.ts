@@ -117,7 +117,7 @@ describe('encrypted legacy files', () => {
       expect(r.text, f).toBe('');
     }
     // password.xls: a Russian Excel's properties, readable although the workbook is not.
-    expect((await ingest(`${OFFICE}password.xls`)).meta).toMatchObject({ author: 'pavel', codePage: 1251, company: 'Jet Infosystem', titlesOfParts: ['Листы', ''] });
+    expect((await ingest(`${OFFICE}password.xls`)).meta).toMatchObject({ author: 'pavel', codePage: 1251, company: 'Jet Infosystem', titlesOfParts: ['Лист1', 'Лист2', 'Лист3'], headingPairs: ['Листы', '3'] });
   });
 });
 

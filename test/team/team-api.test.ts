@@ -242,9 +242,14 @@ describe('login rate limit', () => {
 });
 
 describe('audit log', () => {
-  it('records views, HTML views, diffs, downloads and exports with user, investigation, address and target', async () => {
+  it('records searches, views, HTML views, diffs, downloads and exports with user, investigation, address and target', async () => {
     const reader = await login('reader');
     const editor = await login('editor');
+    const search = await call('GET', '/api/investigations/alpha/search?q=%20Tr%C3%A9sorerie%20&verdict=tampered&verdict=suspicious&offset=20&sort=newest', reader);
+    expect(search.statusCode, search.body).toBe(200);
+    // Facets alone are a search too; an invalid one answers nothing and so records nothing.
+    expect((await call('GET', '/api/investigations/alpha/search?kind=email', reader)).statusCode).toBe(200);
+    expect((await call('GET', '/api/investigations/alpha/search?q=never-recorded&limit=0', reader)).statusCode).toBe(400);
     const sha = team.ui.signed.items.find((i) => !i.path.includes('!') && !i.path.startsWith('docs/'))!.sha256;
     expect((await call('GET', `/api/investigations/alpha/items/${sha}`, reader)).statusCode).toBe(200);
     const raw = await call('GET', `/api/investigations/alpha/items/${sha}/raw`, reader);
@@ -267,10 +272,17 @@ describe('audit log', () => {
     const log = res.json() as { total: number; entries: { actor: string; action: string; target: string; client: string; at: string; detail: Record<string, unknown> | null }[] };
     const seen = log.entries.filter((e) => e.actor === 'reader' || e.actor === 'editor').map((e) => `${e.actor} ${e.action} ${e.target}`);
     expect(seen).toEqual(expect.arrayContaining([
-      `reader item.view ${sha}`, `reader item.download ${sha}`, `reader item.html ${team.ui.hostileSha}`, `reader item.view ${copy}`,
+      'reader search Trésorerie', 'reader search ', `reader item.view ${sha}`, `reader item.download ${sha}`, `reader item.html ${team.ui.hostileSha}`, `reader item.view ${copy}`,
       `reader item.diff ${copy}`, 'editor report.export csv',
     ]));
     expect(seen).not.toContain(`reader item.view ${'0'.repeat(64)}`);
+    expect(seen.filter((e) => e.includes('never-recorded'))).toEqual([]);
+    // Newest first: the two searches above are the reader's last (earlier tests searched too).
+    const searches = log.entries.filter((e) => e.actor === 'reader' && e.action === 'search').slice(0, 2);
+    expect(searches.map((e) => [e.target, e.detail])).toEqual([
+      ['', { kind: ['email'] }],
+      ['Trésorerie', { verdict: ['tampered', 'suspicious'], sort: 'newest', offset: 20 }],
+    ]);
     for (const e of log.entries) {
       expect(e.client).toBe('127.0.0.1');
       expect(Date.parse(e.at)).toBeGreaterThan(Date.now() - 600_000);
@@ -281,7 +293,7 @@ describe('audit log', () => {
     expect(downloads.entries.map((e) => e.target)).toContain(sha);
     expect(downloads.entries.every((e) => e.actor === 'reader' && e.action === 'item.download')).toBe(true);
     const beta = (await call('GET', '/api/investigations/beta/audit', admin)).json() as typeof log;
-    expect(beta.entries.filter((e) => e.action.startsWith('item.'))).toEqual([]);
+    expect(beta.entries.filter((e) => e.action.startsWith('item.') || e.action === 'search')).toEqual([]);
   });
 
   it('records logins, failed ones too, with the client address', async () => {

@@ -28,11 +28,6 @@ export interface BlobStore {
   writer(): BlobWriter;
   /** Resolves once every blob written so far is kept for good (a remote store uploads writers' blobs in the background). */
   flush(): Promise<void>;
-  /** A file holding the blob, to read one too large for memory as a stream, on any store. */
+  /** A file holding the blob, for a reader that needs a file (or random access), on any store. */
   localFile(sha256: string): Promise<LocalBlobFile>;
-  /**
-   * The local file of a blob: where the local store keeps it. A remote store only has one while a blob it
-   * wrote waits for upload; code meant for every store uses localFile().
-   */
-  pathOf(sha256: string): string;
 }

@@ -19,7 +19,8 @@ export class LocalBlobStore implements BlobStore {
   private readonly madeDirs = new Set<string>();
   constructor(root: string) { this.location = root; }
 
-  pathOf(sha256: string): string {
+  /** The blob's file under the root: private, callers use readStream()/localFile(), which work on every store. */
+  private pathOf(sha256: string): string {
     // Only hex digests reach the file system: a name from the dump never does.
     if (!SHA256_HEX.test(sha256)) throw new Error(`not a sha256 digest: ${sha256.slice(0, 80)}`);
     return join(this.location, sha256.slice(0, 2), sha256);

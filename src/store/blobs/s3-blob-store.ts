@@ -80,13 +80,13 @@ export class S3BlobStore implements BlobStore {
   }
 
   /** The spool file of a blob waiting for upload (it exists only while the upload runs). */
-  pathOf(sha256: string): string {
+  private spoolPath(sha256: string): string {
     this.key(sha256);
     return join(this.spool.dir, sha256);
   }
 
   private spooled(sha256: string): string | null {
-    const path = this.pathOf(sha256);
+    const path = this.spoolPath(sha256);
     return this.uploads.has(sha256) && existsSync(path) ? path : null;
   }
 
@@ -153,7 +153,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   writer(): BlobWriter {
-    const inner = new FileBlobWriter(this.spool.ensure(), (sha256) => this.pathOf(sha256));
+    const inner = new FileBlobWriter(this.spool.ensure(), (sha256) => this.spoolPath(sha256));
     return {
       write: (bytes) => inner.write(bytes),
       get size() { return inner.size; },
@@ -169,7 +169,7 @@ export class S3BlobStore implements BlobStore {
   /** Starts uploading a committed writer's spool file (once per blob), removing the file when done. */
   private uploadSpooled(sha256: string): void {
     if (this.uploads.has(sha256)) return; // the same bytes written twice: the first upload carries them
-    const path = this.pathOf(sha256);
+    const path = this.spoolPath(sha256);
     const job = this.upload(sha256, path, statSync(path).size)
       .catch((err: unknown) => { this.failures.push(err); })
       .finally(() => {

@@ -1,5 +1,5 @@
 // Team mode, an investigation's admins: who has access (grant, change, remove)
-// and the audit log (who viewed, downloaded and exported what).
+// and the audit log (who searched for, viewed, downloaded and exported what).
 import { useState, type FormEvent } from 'react';
 import { teamApi, type Member, type Role } from '../api.ts';
 import { useApi } from '../use-api.ts';
