@@ -3,7 +3,7 @@
 // provenance, and the final verdicts read every finding.
 import type { Finding, Verdict } from '../core/types.ts';
 import type { Store } from '../store/store.ts';
-import { emailFacts } from './email-facts.ts';
+import { FACT_HEADERS, emailFacts } from './email-facts.ts';
 import { headerChainFindings } from './header-chain.ts';
 import { keyHistoryRevisions } from './corpus/key-history.ts';
 import { senderProfileFindings } from './corpus/sender-profile.ts';
@@ -16,7 +16,8 @@ import { buildThreads } from './corpus/threads.ts';
 export interface CorpusOptions { dkimAnalyzer: string; dkimVersion: number; leakDate?: Date }
 
 export async function runCorpusPass(store: Store, dkim: CorpusOptions): Promise<Record<string, number>> {
-  const subjects = await store.analysisSubjects();
+  // Only the headers the rules read: the full lists are most of an email's metadata (600 MB on 100,000 emails).
+  const subjects = await store.analysisSubjects({ emailHeaders: FACT_HEADERS });
   let all = await store.allFindings();
   const emails = subjects.filter((s) => s.ingestor === 'email' && s.status === 'done');
 

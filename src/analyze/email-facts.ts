@@ -29,6 +29,9 @@ const angle = (id: string | null | undefined): string | null => {
   return (m ? m[1]! : id.trim()).toLowerCase() || null;
 };
 
+/** The raw headers emailFacts reads (the corpus pass loads no others). */
+export const FACT_HEADERS = ['received', 'x-mailer', 'user-agent'] as const;
+
 export function emailFacts(meta: Metadata): EmailFacts {
   const headers = (Array.isArray(meta.headers) ? meta.headers : []) as [string, string][];
   const values = (name: string) => headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);

@@ -118,7 +118,12 @@ export interface Store {
   /** Corpus analyzers recompute everything: their old findings are replaced whole. */
   replaceAnalyzerFindings(analyzer: string, byItem: Map<string, Finding[]>): Promise<void>;
   allFindings(): Promise<Map<string, StoredFinding[]>>;
-  analysisSubjects(): Promise<AnalysisSubject[]>;
+  /**
+   * Every item for the corpus pass, an email's HTML body left out (no analyzer reads it). With `emailHeaders`,
+   * an email's raw header list keeps only those names (lower case): the bulk of its metadata, held for the whole
+   * pass otherwise.
+   */
+  analysisSubjects(options?: { emailHeaders?: readonly string[] }): Promise<AnalysisSubject[]>;
   itemText(rowid: number): Promise<string>;
   setVerdicts(verdicts: Map<string, Verdict>): Promise<void>;
   /** Email threads (JWZ), replaced whole by each analysis. */

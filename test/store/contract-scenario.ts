@@ -27,6 +27,7 @@ export const ITEMS = {
       subject: 'Point trésorerie 2017', from: { name: 'Jean Dupont', address: 'Jean.Dupont@Example.fr' },
       to: [{ name: 'Marie Curie', address: 'marie@example.fr' }], cc: [{ name: '', address: 'Paul@Other.org' }],
       messageId: '<a@example.fr>', html: '<p>Bonjour <b>Marie</b></p>',
+      headers: [['Received', 'from mx.example.fr by mail.example.fr; Mon, 1 May 2017 11:00:01 +0200'], ['Subject', 'Point trésorerie 2017'], ['X-Mailer', 'Outlook 16.0']],
     },
     text: 'Bonjour Marie, voici le budget de la Trésorerie pour 2017. Cordialement, Jean.',
   }),

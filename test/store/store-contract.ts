@@ -134,7 +134,14 @@ export function storeContract(engine: string, target: ContractTarget): void {
           [P, 'copy/broken.pdf', 'failed'], [B, 'mails/reply.eml', 'done'],
         ]);
         const a = subjects[1]!;
-        expect(a).toMatchObject({ mime: 'message/rfc822', ingestor: 'email', date: ITEMS.A.date, size: 300, meta: ITEMS.A.meta });
+        // An email's HTML body is left out: no analyzer reads it.
+        const { html: _, ...metaA } = ITEMS.A.meta;
+        expect(a).toMatchObject({ mime: 'message/rfc822', ingestor: 'email', date: ITEMS.A.date, size: 300 });
+        expect(a.meta).toEqual(metaA);
+        // Asked for some headers only, an email keeps those (in order); other items are untouched.
+        const trimmed = await store.analysisSubjects({ emailHeaders: ['received', 'x-mailer'] });
+        expect(trimmed[1]!.meta).toEqual({ ...metaA, headers: [metaA.headers[0], metaA.headers[2]] });
+        expect(trimmed[2]!.meta).toEqual(subjects[2]!.meta);
         expect(a.children).toEqual(A_CHILDREN.map(({ sha256, role, name, meta }) => ({ sha256, role, name, meta })));
         expect(subjects[0]!.children.map((c) => c.name)).toEqual(['mail1.eml', 'broken.pdf', 'slow.docx']);
         expect(JSON.stringify(subjects[2]!.meta)).toBe('{"zeta":1,"author":"Jean Dupont"}');

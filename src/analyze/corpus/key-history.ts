@@ -21,7 +21,9 @@ export function keyHistoryRevisions(dkimFindings: Map<string, Finding[]>): Map<s
       const ev = f.evidence as Evidence;
       if (!ev.key?.id) continue;
       const t = ev.signTime ? Date.parse(ev.signTime) : NaN;
-      passesByKey.set(ev.key.id, [...(passesByKey.get(ev.key.id) ?? []), t]);
+      const list = passesByKey.get(ev.key.id);
+      if (list) list.push(t);
+      else passesByKey.set(ev.key.id, [t]);
     }
   }
   const revised = new Map<string, Finding[]>();

@@ -86,12 +86,17 @@ export class PgAnalysis {
     return out;
   }
 
-  async subjects(): Promise<AnalysisSubject[]> {
-    const rows = await this.db.rows<AnalysisSubject & { id: number }>(`SELECT i.id, i.sha256, i.mime, i.ingestor, i.meta, i.date, i.status, i.size,
+  /** Every item for the corpus pass (Store.analysisSubjects): emails trimmed in the server, as SQLite does. */
+  async subjects(emailHeaders?: readonly string[]): Promise<AnalysisSubject[]> {
+    const rows = await this.db.rows<AnalysisSubject & { id: number }>(`SELECT i.id, i.sha256, i.mime, i.ingestor,
+        CASE WHEN i.ingestor = 'email' THEN ((i.meta::jsonb - 'html' - 'headers') || jsonb_build_object('headers', coalesce(
+          (SELECT jsonb_agg(x.h ORDER BY x.n) FROM jsonb_array_elements(coalesce(i.meta::jsonb -> 'headers', '[]')) WITH ORDINALITY AS x(h, n)
+            WHERE $1::text[] IS NULL OR lower(x.h ->> 0) = ANY ($1::text[])), '[]'::jsonb)))::json
+          ELSE i.meta END AS meta, i.date, i.status, i.size,
         (SELECT path FROM occurrences o WHERE o.sha256 = i.sha256 ORDER BY o.path LIMIT 1) AS path,
         coalesce((SELECT json_agg(json_build_object('sha256', c.sha256, 'role', c.role, 'name', c.name, 'meta', c.meta) ORDER BY c.ord)
           FROM children c WHERE c.parent_sha256 = i.sha256), '[]') AS children
-      FROM items i ORDER BY i.id`);
+      FROM items i ORDER BY i.id`, [emailHeaders ? [...emailHeaders] : null]);
     return rows.map(({ id, ...r }) => ({
       rowid: id, sha256: r.sha256, mime: r.mime, ingestor: r.ingestor, date: r.date, status: r.status, path: r.path, size: r.size,
       meta: r.meta, children: r.children,

@@ -14,7 +14,17 @@ export const toFinding = (r: Row): Finding & { analyzer: string } => ({
 
 export class SqliteAnalysis {
   private readonly db: Database.Database;
-  constructor(db: Database.Database) { this.db = db; }
+  // Prepared once: the DKIM phase saves findings for every email.
+  private readonly stmts;
+  constructor(db: Database.Database) {
+    this.db = db;
+    this.stmts = {
+      deleteItemFindings: db.prepare('DELETE FROM findings WHERE sha256 = ? AND analyzer = ?'),
+      insertFinding: db.prepare(`INSERT INTO findings (sha256, analyzer, rule, severity, message, evidence, related, item_id)
+        VALUES (@sha256, @analyzer, @rule, @severity, @message, @evidence, @related, (SELECT id FROM items WHERE sha256 = @sha256))`),
+      markAnalysed: db.prepare('INSERT OR REPLACE INTO analyses (sha256, analyzer, version, analyzed_at) VALUES (?, ?, ?, ?)'),
+    };
+  }
 
   addKeys(keys: DkimKey[]): number {
     const insert = this.db.prepare('INSERT OR IGNORE INTO dkim_keys (name, value, source, imported_at) VALUES (?, ?, ?, ?)');
@@ -41,13 +51,11 @@ export class SqliteAnalysis {
       WHERE i.ingestor = ? AND i.status = 'done' AND a.sha256 IS NULL ORDER BY i.id`).pluck().all(analyzer, version, ingestor) as string[];
   }
 
+  /** The caller runs it in a transaction (the store's batched writes). */
   saveItemFindings(sha256: string, analyzer: string, version: number, findings: Finding[]): void {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM findings WHERE sha256 = ? AND analyzer = ?').run(sha256, analyzer);
-      this.insertFindings(sha256, analyzer, findings);
-      this.db.prepare('INSERT OR REPLACE INTO analyses (sha256, analyzer, version, analyzed_at) VALUES (?, ?, ?, ?)')
-        .run(sha256, analyzer, version, new Date().toISOString());
-    })();
+    this.stmts.deleteItemFindings.run(sha256, analyzer);
+    this.insertFindings(sha256, analyzer, findings);
+    this.stmts.markAnalysed.run(sha256, analyzer, version, new Date().toISOString());
   }
 
   replaceAnalyzerFindings(analyzer: string, byItem: Map<string, Finding[]>): void {
@@ -58,10 +66,8 @@ export class SqliteAnalysis {
   }
 
   private insertFindings(sha256: string, analyzer: string, findings: Finding[]): void {
-    const insert = this.db.prepare(`INSERT INTO findings (sha256, analyzer, rule, severity, message, evidence, related, item_id)
-      VALUES (@sha256, @analyzer, @rule, @severity, @message, @evidence, @related, (SELECT id FROM items WHERE sha256 = @sha256))`);
     for (const f of findings) {
-      insert.run({ sha256, analyzer, rule: f.rule, severity: f.severity, message: f.message, evidence: JSON.stringify(f.evidence), related: JSON.stringify(f.related) });
+      this.stmts.insertFinding.run({ sha256, analyzer, rule: f.rule, severity: f.severity, message: f.message, evidence: JSON.stringify(f.evidence), related: JSON.stringify(f.related) });
     }
   }
 
@@ -75,15 +81,29 @@ export class SqliteAnalysis {
     return out;
   }
 
-  subjects(): AnalysisSubject[] {
-    const rows = this.db.prepare(`SELECT i.id, i.sha256, i.mime, i.ingestor, i.meta, i.date, i.status, i.size,
+  /**
+   * Every item, for the corpus pass (Store.analysisSubjects). An email's HTML body (up to 1 MB each, kept for
+   * the explorer) is left out. Rows are parsed one at a time and trimmed at once, so the whole dump's JSON text
+   * and full header lists are never held together.
+   */
+  subjects(emailHeaders?: readonly string[]): AnalysisSubject[] {
+    const keep = emailHeaders ? new Set(emailHeaders) : null;
+    const out: AnalysisSubject[] = [];
+    const rows = this.db.prepare(`SELECT i.id, i.sha256, i.mime, i.ingestor, CASE WHEN i.ingestor = 'email' THEN json_remove(i.meta, '$.html') ELSE i.meta END AS meta, i.date, i.status, i.size,
         (SELECT path FROM occurrences o WHERE o.sha256 = i.sha256 ORDER BY o.path LIMIT 1) AS path,
         (SELECT json_group_array(json_object('sha256', c.sha256, 'role', c.role, 'name', c.name, 'meta', json(c.meta))) FROM children c WHERE c.parent_sha256 = i.sha256) AS children
-      FROM items i ORDER BY i.id`).all() as { id: number; sha256: string; mime: string; ingestor: string | null; meta: string; date: string | null; status: string; path: string; size: number; children: string }[];
-    return rows.map((r) => ({
-      rowid: r.id, sha256: r.sha256, mime: r.mime, ingestor: r.ingestor, date: r.date, status: r.status, path: r.path, size: r.size,
-      meta: JSON.parse(r.meta), children: JSON.parse(r.children),
-    }));
+      FROM items i ORDER BY i.id`).iterate() as IterableIterator<{ id: number; sha256: string; mime: string; ingestor: string | null; meta: string; date: string | null; status: string; path: string; size: number; children: string }>;
+    for (const r of rows) {
+      const meta = JSON.parse(r.meta) as Record<string, unknown>;
+      if (keep && r.ingestor === 'email' && Array.isArray(meta.headers)) {
+        meta.headers = (meta.headers as [string, string][]).filter(([name]) => keep.has(String(name).toLowerCase()));
+      }
+      out.push({
+        rowid: r.id, sha256: r.sha256, mime: r.mime, ingestor: r.ingestor, date: r.date, status: r.status, path: r.path, size: r.size,
+        meta, children: JSON.parse(r.children),
+      });
+    }
+    return out;
   }
 
   text(rowid: number): string {

@@ -202,7 +202,8 @@ export class SqliteStore implements Store {
   }
 
   // Analysis phase: each call commits the open ingest batch first, so the
-  // analysis sees every item and its own writes are single transactions.
+  // analysis sees every item and its own writes are single transactions;
+  // per-email findings (one call per email) are batched like ingest writes.
   async addKeys(keys: DkimKey[]): Promise<number> { this.commit(); return this.analysis.addKeys(keys); }
   async listKeys(): Promise<DkimKey[]> { return this.analysis.listKeys(); }
   async pendingAnalysis(analyzer: string, version: number, ingestor: string): Promise<string[]> {
@@ -210,15 +211,17 @@ export class SqliteStore implements Store {
     return this.analysis.pending(analyzer, version, ingestor);
   }
   async saveItemFindings(sha256: string, analyzer: string, version: number, findings: Finding[]): Promise<void> {
-    this.commit();
-    this.analysis.saveItemFindings(sha256, analyzer, version, findings);
+    this.write(() => this.analysis.saveItemFindings(sha256, analyzer, version, findings));
   }
   async replaceAnalyzerFindings(analyzer: string, byItem: Map<string, Finding[]>): Promise<void> {
     this.commit();
     this.analysis.replaceAnalyzerFindings(analyzer, byItem);
   }
   async allFindings(): Promise<Map<string, StoredFinding[]>> { this.commit(); return this.analysis.allFindings(); }
-  async analysisSubjects(): Promise<AnalysisSubject[]> { this.commit(); return this.analysis.subjects(); }
+  async analysisSubjects(options: { emailHeaders?: readonly string[] } = {}): Promise<AnalysisSubject[]> {
+    this.commit();
+    return this.analysis.subjects(options.emailHeaders);
+  }
   async itemText(rowid: number): Promise<string> { return this.analysis.text(rowid); }
   async setVerdicts(verdicts: Map<string, Verdict>): Promise<void> { this.commit(); this.analysis.setVerdicts(verdicts); }
 
