@@ -1,18 +1,18 @@
 // The team server's scale (issue 8), on the machine's PostgreSQL:
 //  1. ingest throughput of a queued dump read by 1, 2 and 4 `tamis worker`
 //     processes (one parser thread each), parse and index only;
-//  2. search latency (the API's faceted search) on a store of N items written
-//     straight through the store interface (generated French/English text).
-// Usage: node bench/scale.ts [emails=5000] [searchItems=1000000]
+//  2. search latency (the API's faceted search) per query class on a store
+//     of N generated French/English items (scale-search.ts).
+// Usage: node bench/scale.ts [emails=5000] [searchItems=1000000]; emails = 0 skips part 1.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { makeMailDump } from '../test/fixtures/make-mail-dump.ts';
 import { openStore } from '../src/store/open-store.ts';
+import { searchBench } from './scale-search.ts';
 
 const emails = Number(process.argv[2] ?? 5000);
 const searchItems = Number(process.argv[3] ?? 1_000_000);
@@ -30,17 +30,25 @@ async function freshDb(name: string): Promise<string> {
   return `postgres://${user}@127.0.0.1:5432/${name}`;
 }
 
+async function dbExists(name: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  const found = (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+  await c.end();
+  return found;
+}
+
 const result: Record<string, unknown> = {
   date: new Date().toISOString().slice(0, 10),
   machine: `${cpus()[0]?.model ?? 'cpu'} ×${availableParallelism()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
   postgres: spawnSync('psql', ['--version'], { encoding: 'utf8' }).stdout.trim(),
 };
 
-// 1. Workers.
+// 1. Workers (emails = 0 skips them).
 const dump = join(here, 'out', `scale-maildir-${emails}`);
-if (!existsSync(dump)) await makeMailDump(dump, { count: emails, seed: 3, layout: 'maildir' });
+if (emails > 0 && !existsSync(dump)) await makeMailDump(dump, { count: emails, seed: 3, layout: 'maildir' });
 const ingest: Record<string, unknown>[] = [];
-for (const workers of [1, 2, 4]) {
+for (const workers of emails > 0 ? [1, 2, 4] : []) {
   const url = await freshDb(`tamis_scale_w${workers}`);
   const blobs = join(here, 'out', `scale-blobs-${workers}`);
   rmSync(blobs, { recursive: true, force: true });
@@ -57,38 +65,13 @@ for (const workers of [1, 2, 4]) {
   ingest.push({ workers, emails, items, seconds: +secs.toFixed(1), itemsPerSec: Math.round(items / secs) });
   rmSync(blobs, { recursive: true, force: true });
 }
-result.ingest = ingest;
+if (emails > 0) result.ingest = ingest;
 
-// 2. Search on N items.
-const url = await freshDb('tamis_scale_search');
-const { store } = await openStore(url, { blobs: join(here, 'out', 'scale-search-blobs') });
-const words = ('trésorerie comité campagne budget réunion prévisions dons salle presse équipe meeting invoice donors schedule venue ' +
-  'délégués départementaux facture virement compte banque rapport financier bénévoles sécurité discours déplacement').split(' ');
-let seed = 1;
-const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
-const t0 = performance.now();
-for (let i = 0; i < searchItems; i++) {
-  const text = Array.from({ length: 60 }, () => words[Math.floor(rnd() * words.length)]).join(' ') + ` n°${i}`;
-  const sha256 = createHash('sha256').update(text).digest('hex');
-  const sender = `p${Math.floor(rnd() * 500)}@en-marche.example`;
-  const date = new Date(Date.UTC(2015, 0, 1) + Math.floor(rnd() * 850) * 86_400_000).toISOString();
-  await store.recordExtraction(
-    { sha256, size: text.length, mime: 'message/rfc822', ingestor: 'email', title: text.slice(0, 40), date, meta: { from: { name: '', address: sender } }, text, status: 'done', errorCode: null, errorMessage: null },
-    [], { path: `mail/${i}.eml`, sha256, parentSha256: null, parentPath: null, role: 'file', kind: 'email', name: `${i}.eml` }, []);
-  if (i % 100_000 === 99_999) process.stderr.write(`${i + 1} items written\n`);
-}
-await store.setVerdicts(new Map());
-await store.flush();
-const writeSecs = (performance.now() - t0) / 1000;
-const times: number[] = [];
-const queries = [...words.slice(0, 20).map((w) => ({ q: w })), { q: 'trésorerie', verdict: ['consistent'] }, { q: 'facture virement' }, { q: 'dél*' }, {}];
-for (let round = 0; round < 10; round++) {
-  for (const f of queries) { const t = performance.now(); await store.explore.search(f, { limit: 20, offset: 0 }); times.push(performance.now() - t); }
-}
-await store.close();
-times.sort((a, b) => a - b);
-result.search = {
-  items: searchItems, writeSeconds: +writeSecs.toFixed(0), queries: times.length,
-  p50ms: +times[Math.floor(times.length / 2)]!.toFixed(1), p95ms: +times[Math.floor(times.length * 0.95)]!.toFixed(1), maxMs: +times[times.length - 1]!.toFixed(1),
-};
+
+// 2. Search on N items (scale-search.ts). SCALE_REUSE=1 keeps a database
+// that already holds N generated items (to time the search again after a change).
+const reuse = process.env.SCALE_REUSE === '1';
+const dbName = 'tamis_scale_search';
+const url = reuse && await dbExists(dbName) ? `postgres://${user}@127.0.0.1:5432/${dbName}` : await freshDb(dbName);
+result.search = await searchBench(url, searchItems, { reuse });
 console.log(JSON.stringify(result, null, 2));

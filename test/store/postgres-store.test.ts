@@ -1,8 +1,11 @@
 // The store contract (store-contract.ts) against the PostgreSQL store, in a
 // database of its own, plus what only PostgreSQL has to care about:
-// concurrent migrations, text it cannot hold, tsvector size limits.
+// concurrent migrations, text it cannot hold, tsvector size limits, the
+// relevance order of a large selection (ranked newest matches, both plan shapes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { PostgresStore } from '../../src/store/postgres/pg-store.ts';
+import { RANKED, exploreSearch } from '../../src/store/postgres/pg-explore-search.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createTestDb } from '../helpers/pg.ts';
 import { storeContract } from './store-contract.ts';
@@ -72,6 +75,42 @@ describe('PostgreSQL store specifics', () => {
     expect((await store.search('commencement', { limit: 5 })).hits.map((h) => h.sha256)).toEqual([sha]);
     expect((await store.search('enorme', { limit: 5 })).total).toBe(1);
     expect((await store.explore.text(sha))!.length).toBeGreaterThan(2_700_000);
+    await store.close();
+  });
+
+  it('ranks the newest RANKED matches of a large selection, pages on newest first, and counts every match', async () => {
+    const store = await PostgresStore.open(db.url);
+    const n = RANKED + 30;
+    // Item k is dated day k; every hundredth has the word in its title too, which ranks it first.
+    await Promise.all(Array.from({ length: n }, (_, k) => {
+      const sha = createHash('sha256').update(`quinconce ${k}`).digest('hex');
+      return store.recordExtraction({ ...ITEMS.D, sha256: sha, title: k % 100 === 0 ? `Quinconce ${k}` : `Plan ${k}`,
+        date: new Date(Date.UTC(2020, 0, 1) + k * 86_400_000).toISOString(), text: `Le quinconce du jardin, numéro ${k}.` }, [],
+      { path: `q/${k}.txt`, sha256: sha, parentSha256: null, parentPath: null, role: 'file', kind: 'document', name: `${k}.txt` }, []);
+    }));
+    const day = (h: { date: string | null }) => Math.round((Date.parse(h.date!) - Date.UTC(2020, 0, 1)) / 86_400_000);
+    // Both plan shapes (a walk of the newest items, or one pass over the matches) give the same pages.
+    const pages: Record<string, number[]> = {};
+    for (const shape of ['large', 'small'] as const) {
+      const hits: number[] = [];
+      for (let offset = 0; offset < n + 40; offset += 45) {
+        const r = await exploreSearch(store.db, { q: 'quinconce' }, { limit: 45, offset }, shape);
+        expect(r.total).toBe(n);
+        expect(r.facets.kind).toEqual([{ value: 'other', count: n }]);
+        hits.push(...r.hits.map(day));
+      }
+      expect(new Set(hits).size).toBe(n); // every match once, across the boundary too
+      // Ranked: the newest RANKED (days 30…n-1), those with the word in the title first.
+      expect(hits.slice(0, 10).sort((a, b) => a - b)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+      expect(Math.min(...hits.slice(0, RANKED))).toBe(30);
+      // Past RANKED: newest first (day 0, a title match, is last: outside the ranked window).
+      expect(hits.slice(RANKED)).toEqual(Array.from({ length: 30 }, (_, k) => 29 - k));
+      pages[shape] = hits;
+      const oldest = await exploreSearch(store.db, { q: 'quinconce' }, { limit: 5, offset: 3, sort: 'oldest' }, shape);
+      expect(oldest.hits.map(day)).toEqual([3, 4, 5, 6, 7]);
+    }
+    expect(pages.large).toEqual(pages.small);
+    expect((await store.explore.search({ q: 'quinconce' }, { limit: 45, offset: 0 })).hits.map(day)).toEqual(pages.small!.slice(0, 45));
     await store.close();
   });
 });

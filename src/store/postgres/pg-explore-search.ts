@@ -1,13 +1,15 @@
-// Faceted search for the explorer over PostgreSQL: the page of ids, the facet
-// grouping and the rule counts run at once on three connections; snippets
-// and details are then read for the page's rows alone.
+// Faceted search for the explorer over PostgreSQL: the page of ids and the
+// facets (pg-explore-facets.ts), in one statement or at once on two
+// connections depending on the selection's size (pg-explore-plan.ts);
+// snippets and details are then read for the page's rows alone.
 import type { Kind, Verdict } from '../../core/types.ts';
-import type { ExploreResult, FacetName, FacetValue, SearchFilters, SortOrder } from '../explore.ts';
+import type { ExploreResult, SearchFilters, SortOrder } from '../explore.ts';
 import { CLOSE, OPEN, VERDICT_RANK, toSnippet } from '../sqlite/explore-search.ts';
 import type { PgDb } from './pg-db.ts';
-import { filterSql } from './pg-explore-filters.ts';
+import { filterSql, type PgFilter } from './pg-explore-filters.ts';
+import { filterFacetsSql, largeFacetsSql, smallFacetsSql, tally, type GroupRow, type RuleRow } from './pg-explore-facets.ts';
+import { isLarge, searchRows } from './pg-explore-plan.ts';
 
-const FACET_LIMIT = 20;
 // ts_headline re-reads the text (the index keeps no offsets): only its start is scanned.
 const HEADLINE_CHARS = 60_000;
 const HEADLINE_OPTIONS = `StartSel="${OPEN}", StopSel="${CLOSE}", MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1, FragmentDelimiter=" … "`;
@@ -35,29 +37,79 @@ const ORDER: Record<Exclude<SortOrder, 'relevance'>, string> = {
   verdict: `${VERDICT_RANK}, i.date DESC NULLS LAST, i.sha256`,
 };
 
+// Relevance reads the tsvector of every ranked match (ts_rank; the GIN index
+// only says which items match): for a word in a third of a million items
+// that is seconds. So the ranking covers the RANKED newest matches: with
+// fewer matches, as in most searches, all are ranked and the order is exact;
+// with more, the top hits are the most relevant of the newest RANKED, and
+// pages past RANKED go on in newest order. The total and the facets always
+// count every match (pg-explore-facets.ts).
+export const RANKED = 1000;
+
 type HitRow = Partial<Headlines> & {
   id: number; sha256: string; title: string | null; date: string | null; verdict: Verdict; sender: string | null; size: number;
   mime: string; kind: Kind | null; path: string; body: string | null;
 };
+type Page = { limit: number; offset: number; sort?: SortOrder };
+type Shape = 'large' | 'small';
 
-export async function exploreSearch(db: PgDb, filters: SearchFilters, page: { limit: number; offset: number; sort?: SortOrder }): Promise<ExploreResult> {
-  const f = await filterSql(db, filters);
+async function pageIds(db: PgDb, f: PgFilter, order: string, limit: number, offset: number): Promise<number[]> {
+  const n = f.params.values.length;
+  return (await searchRows<{ id: number }>(db, `SELECT i.id FROM ${f.from} WHERE ${f.where} ORDER BY ${order} LIMIT $${n + 1} OFFSET $${n + 2}`,
+    [...f.params.values, limit, offset])).map((r) => r.id);
+}
+
+/** Ids of a page in relevance order, for a large selection: the newest RANKED found by a walk of items_newest, ranked. */
+async function rankedIds(db: PgDb, f: PgFilter, limit: number, offset: number): Promise<number[]> {
+  const n = f.params.values.length;
+  const ranked = offset < RANKED ? searchRows<{ id: number }>(db, `SELECT c.id FROM (
+      SELECT i.id FROM ${f.from} WHERE ${f.where} ORDER BY ${ORDER.newest} LIMIT ${RANKED}) c
+    JOIN item_texts t ON t.item_id = c.id
+    ORDER BY ${rankSql(`$${n + 3}::tsquery`)} DESC, c.id LIMIT $${n + 1} OFFSET $${n + 2}`,
+  [...f.params.values, Math.min(limit, RANKED - offset), offset, f.query!.rank]) : Promise.resolve([]);
+  const rest = offset + limit > RANKED
+    ? pageIds(db, f, ORDER.newest, offset + limit - Math.max(offset, RANKED), Math.max(offset, RANKED)) : Promise.resolve([]);
+  const [head, tail] = await Promise.all([ranked, rest]);
+  return [...head.map((r) => r.id), ...tail];
+}
+
+/** The same page as SQL over the kept matches `m` (smallFacetsSql), positions from 1; `$k` are the limit, offset and rank query. */
+function pageOverMatches(order: string | null, page: Page, k: number): string {
+  const window = (sql: string) => `SELECT id, pos FROM (${sql}) o WHERE pos > $${k + 1} AND pos <= $${k + 1} + $${k}`;
+  if (order) return window(`SELECT i.id, row_number() OVER (ORDER BY ${order}) AS pos FROM m i`);
+  const ranked = window(`SELECT c.id, row_number() OVER (ORDER BY ${rankSql(`$${k + 2}::tsquery`)} DESC, c.id) AS pos
+      FROM (SELECT i.id FROM m i ORDER BY ${ORDER.newest} LIMIT ${RANKED}) c JOIN item_texts t ON t.item_id = c.id`);
+  return page.offset + page.limit <= RANKED ? ranked
+    : `${ranked} UNION ALL ${window(`SELECT i.id, row_number() OVER (ORDER BY ${ORDER.newest}) AS pos FROM m i`)} AND pos > ${RANKED}`;
+}
+
+/** Page ids, total and facets; `shape` forces one plan (tests run both). */
+async function select(db: PgDb, f: PgFilter, page: Page, shape?: Shape): Promise<[number[], ReturnType<typeof tally>]> {
   const sort = page.sort ?? (f.query ? 'relevance' : 'newest');
+  const order = sort === 'relevance' && f.query ? null : ORDER[sort === 'relevance' ? 'newest' : sort];
   const p = f.params.values;
-  const ranked = sort === 'relevance' && f.query !== null;
-  const order = ranked ? `${rankSql(`$${p.length + 3}::tsquery`)} DESC, i.id` : ORDER[sort === 'relevance' ? 'newest' : sort];
-  const [ids, base, rules] = await Promise.all([
-    db.rows<{ id: number }>(`SELECT i.id FROM ${f.from} WHERE ${f.where} ORDER BY ${order} LIMIT $${p.length + 1} OFFSET $${p.length + 2}`,
-      [...p, page.limit, page.offset, ...(ranked ? [f.query!.rank] : [])]),
-    // Facets: one grouping of the selection by every facet column at once, counted here.
-    db.rows<{ verdict: string; kind: string; sender: string | null; mime: string; n: number }>(
-      `SELECT i.verdict, coalesce(i.kind, 'other') AS kind, i.sender, i.mime, count(*) AS n FROM ${f.from} WHERE ${f.where} GROUP BY 1, 2, 3, 4`, p),
-    db.rows<{ rule: string; n: number }>(`SELECT x.rule, count(DISTINCT x.item_id) AS n FROM findings x
-      ${f.where === 'true' ? '' : `WHERE x.item_id IN (SELECT i.id FROM ${f.from} WHERE ${f.where})`}
-      GROUP BY x.rule ORDER BY n DESC, x.rule LIMIT 40`, p),
-  ]);
+  if (!f.query) {
+    const sql = filterFacetsSql(f);
+    const [ids, groups, rules] = await Promise.all([pageIds(db, f, order!, page.limit, page.offset),
+      searchRows<GroupRow>(db, sql.groups, p), searchRows<RuleRow>(db, sql.rules, p)]);
+    return [ids, tally(groups, rules)];
+  }
+  if (shape ? shape === 'large' : await isLarge(db, f, RANKED)) {
+    // The page by a walk of items_newest, beside one pass over the matches for the facets.
+    const [ids, groups] = await Promise.all([order ? pageIds(db, f, order, page.limit, page.offset) : rankedIds(db, f, page.limit, page.offset),
+      searchRows<GroupRow>(db, largeFacetsSql(f), p)]);
+    return [ids, tally(groups, null)];
+  }
+  const rows = await searchRows<GroupRow & RuleRow & { part: number; id: number }>(db, smallFacetsSql(f, pageOverMatches(order, page, p.length + 1)),
+    [...p, page.limit, page.offset, ...(order ? [] : [f.query.rank])]);
+  const ids = rows.filter((r) => r.part === 2).sort((a, b) => a.n - b.n).map((r) => r.id);
+  return [ids, tally(rows.filter((r) => r.part === 0), rows.filter((r) => r.part === 1))];
+}
 
-  const idList = ids.map((r) => r.id);
+export async function exploreSearch(db: PgDb, filters: SearchFilters, page: Page, shape?: Shape): Promise<ExploreResult> {
+  const f = await filterSql(db, filters);
+  const [idList, { total, facets }] = await select(db, f, page, shape);
+
   const detail = idList.length ? await db.rows<HitRow>(`SELECT i.id, i.sha256, i.title, i.date, i.verdict, i.sender, i.size, i.mime, i.kind,
       ${f.query ? headlinesSql('$2::tsquery') : 'left(t.body, 200) AS body'},
       (SELECT path FROM occurrences o WHERE o.sha256 = i.sha256 ORDER BY o.path LIMIT 1) AS path
@@ -66,26 +118,6 @@ export async function exploreSearch(db: PgDb, filters: SearchFilters, page: { li
   const byId = new Map(detail.map((r) => [r.id, r]));
   const rows = idList.map((id) => byId.get(id)!).filter(Boolean);
 
-  const counters = { verdict: new Map<string, number>(), kind: new Map<string, number>(), sender: new Map<string, number>(), domain: new Map<string, number>(), mime: new Map<string, number>() };
-  const bump = (m: Map<string, number>, v: string, n: number) => m.set(v, (m.get(v) ?? 0) + n);
-  let total = 0;
-  for (const { verdict, kind, sender, mime, n } of base) {
-    total += n;
-    bump(counters.verdict, verdict, n);
-    bump(counters.kind, kind, n);
-    bump(counters.mime, mime, n);
-    if (sender) {
-      bump(counters.sender, sender, n);
-      const at = sender.lastIndexOf('@');
-      if (at >= 0) bump(counters.domain, sender.slice(at + 1), n);
-    }
-  }
-  const top = (m: Map<string, number>, n: number): FacetValue[] =>
-    [...m].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)).slice(0, n);
-  const facets: Record<FacetName, FacetValue[]> = {
-    verdict: top(counters.verdict, 10), kind: top(counters.kind, 10), sender: top(counters.sender, FACET_LIMIT),
-    domain: top(counters.domain, FACET_LIMIT), mime: top(counters.mime, FACET_LIMIT), rule: rules.map((r) => ({ value: r.rule, count: r.n })),
-  };
   return {
     total,
     facets,

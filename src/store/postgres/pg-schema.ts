@@ -198,6 +198,20 @@ const MIGRATIONS: string[] = [
   CREATE INDEX threads_sha ON threads (sha256);
   ${WRITE_FUNCTIONS}
   `,
+  // 2: the explorer's search at a million items (pg-explore-search.ts, pg-explore-facets.ts).
+  `
+  -- The matches of a search are grouped and ordered by these columns, read by
+  -- item id: index-only, not from the items' heap (metadata, HTML bodies).
+  CREATE INDEX items_facet_cover ON items (id) INCLUDE (verdict, kind, sender, mime, date, sha256);
+  -- Newest first (the default order, and the matches that relevance ranks):
+  -- a walk that stops at the page, facet filters checked in the index.
+  CREATE INDEX items_newest ON items (date DESC NULLS LAST, sha256) INCLUDE (id, verdict, kind, sender, mime);
+  -- One sender's items (the sender filter, correspondents), index-only too.
+  DROP INDEX items_sender;
+  CREATE INDEX items_sender ON items (sender) INCLUDE (id, verdict, kind, mime, date, sha256);
+  -- The rule facet: distinct (rule, item) pairs in index order.
+  CREATE INDEX findings_rule_item ON findings (rule, item_id);
+  `,
 ];
 
 // Any constant will do: it only has to differ from other applications' advisory locks.

@@ -27,6 +27,16 @@ function senderOf(meta: ItemRecord['meta']): string | null {
   return typeof address === 'string' && address ? address.toLowerCase() : null;
 }
 
+/**
+ * The arguments of tamis_record_extraction for one extraction, as
+ * recordExtraction binds them (bench/scale-load.ts binds the same, in bulk).
+ */
+export function extractionParams(item: ItemRecord, children: ChildRecord[], occ: Occurrence, failures: FailureRecord[]): string[] {
+  const { text, ...fields } = item;
+  return [toJson({ ...fields, textLength: text.length, sender: senderOf(item.meta) }), text, toJson(children), toJson(occ), toJson(failures),
+    new Date().toISOString()];
+}
+
 type Cluster = { cluster: number; reason: string; members: { sha256: string; path: string; title: string | null; verdict: Verdict }[] };
 type DupEdge = { a: string; b: string; similarity: number };
 
@@ -63,11 +73,7 @@ export class PostgresStore implements Store {
   }
 
   async recordExtraction(item: ItemRecord, children: ChildRecord[], occ: Occurrence, failures: FailureRecord[]): Promise<void> {
-    const { text, ...fields } = item;
-    await this.db.write('SELECT tamis_record_extraction($1::json, $2, $3::json, $4::json, $5::json, $6)', [
-      toJson({ ...fields, textLength: text.length, sender: senderOf(item.meta) }), text, toJson(children), toJson(occ), toJson(failures),
-      new Date().toISOString(),
-    ]);
+    await this.db.write('SELECT tamis_record_extraction($1::json, $2, $3::json, $4::json, $5::json, $6)', extractionParams(item, children, occ, failures));
   }
 
   async recordOccurrence(occ: Occurrence, failures: FailureRecord[]): Promise<void> {
@@ -144,7 +150,7 @@ export class PostgresStore implements Store {
   }
   async replaceAnalyzerFindings(analyzer: string, byItem: Map<string, Finding[]>): Promise<void> { await this.analysis.replaceAnalyzerFindings(analyzer, byItem); }
   async allFindings(): Promise<Map<string, StoredFinding[]>> { return this.analysis.allFindings(); }
-  async analysisSubjects(): Promise<AnalysisSubject[]> { return this.analysis.subjects(); }
+  async analysisSubjects(options: { emailHeaders?: readonly string[] } = {}): Promise<AnalysisSubject[]> { return this.analysis.subjects(options.emailHeaders); }
   async itemText(rowid: number): Promise<string> { return this.analysis.text(rowid); }
   async setVerdicts(verdicts: Map<string, Verdict>): Promise<void> { await this.analysis.setVerdicts(verdicts); }
   async replaceThreads(threads: ThreadNode[][]): Promise<void> { await this.analysis.replaceThreads(threads); }
