@@ -140,7 +140,7 @@ export function storeContract(engine: string, target: ContractTarget): void {
         expect(a.meta).toEqual(metaA);
         // Asked for some headers only, an email keeps those (in order); other items are untouched.
         const trimmed = await store.analysisSubjects({ emailHeaders: ['received', 'x-mailer'] });
-        expect(trimmed[1]!.meta).toEqual({ ...metaA, headers: [metaA.headers[0], metaA.headers[2]] });
+        expect(trimmed[1]!.meta).toEqual({ ...metaA, headers: [(metaA.headers as unknown[])[0], (metaA.headers as unknown[])[2]] });
         expect(trimmed[2]!.meta).toEqual(subjects[2]!.meta);
         expect(a.children).toEqual(A_CHILDREN.map(({ sha256, role, name, meta }) => ({ sha256, role, name, meta })));
         expect(subjects[0]!.children.map((c) => c.name)).toEqual(['mail1.eml', 'broken.pdf', 'slow.docx']);
