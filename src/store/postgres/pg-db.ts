@@ -77,11 +77,11 @@ export class PgDb {
     }
   }
 
-  /** Several statements as one transaction on one connection. */
-  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /** Several statements as one transaction on one connection; `begin` may add settings (SET LOCAL …). */
+  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const out = await fn(client);
       await client.query('COMMIT');
       return out;

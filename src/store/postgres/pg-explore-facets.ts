@@ -5,10 +5,7 @@
 // With words, reading the selection means visiting the heap of item_texts
 // for every match (the GIN index holds no item ids): by far the dearest step
 // for a common word. Each shape below reads the matches once.
-import type { FacetName, FacetValue } from '../explore.ts';
 import type { PgFilter } from './pg-explore-filters.ts';
-
-const FACET_LIMIT = 20;
 
 // Rules: distinct (rule, item) pairs first, then counted; count(item_id)
 // skips findings without an item, as count(DISTINCT item_id) would.
@@ -24,7 +21,7 @@ export const filterFacetsSql = (f: PgFilter) => ({
 /**
  * A large selection in one pass: each match is grouped with the set of its
  * rules (findings aggregated per item, merged by item id), so the rule counts
- * come out of the same grouping, counted in tally().
+ * come out of the same grouping, counted in tally() (facet-tally.ts).
  */
 export const largeFacetsSql = (f: PgFilter) => `SELECT i.verdict, coalesce(i.kind, 'other') AS kind, i.sender, i.mime, r.rules, count(*) AS n
   FROM ${f.from} LEFT JOIN (SELECT item_id, array_agg(rule) AS rules FROM (SELECT DISTINCT item_id, rule FROM findings) d GROUP BY item_id) r ON r.item_id = i.id
@@ -41,35 +38,3 @@ export const smallFacetsSql = (f: PgFilter, page: string) => `WITH m AS MATERIAL
   SELECT 0 AS part, verdict, kind, sender, mime, NULL AS rule, count(*) AS n, NULL::bigint AS id FROM m GROUP BY 2, 3, 4, 5
   UNION ALL SELECT 1, NULL, NULL, NULL, NULL, rule, n, NULL FROM (${rulesSql('findings x JOIN m ON m.id = x.item_id')}) r
   UNION ALL SELECT 2, NULL, NULL, NULL, NULL, NULL, pos, id FROM (${page}) p`;
-
-export type GroupRow = { verdict: string; kind: string; sender: string | null; mime: string; n: number; rules?: string[] | null };
-export type RuleRow = { rule: string; n: number };
-
-/** The facets and the total from the grouping rows and the rule counts (or the rule sets of the groups). */
-export function tally(groups: GroupRow[], ruleRows: RuleRow[] | null): { total: number; facets: Record<FacetName, FacetValue[]> } {
-  const counters = { verdict: new Map<string, number>(), kind: new Map<string, number>(), sender: new Map<string, number>(), domain: new Map<string, number>(), mime: new Map<string, number>(), rule: new Map<string, number>() };
-  const bump = (m: Map<string, number>, v: string, n: number) => m.set(v, (m.get(v) ?? 0) + n);
-  let total = 0;
-  for (const { verdict, kind, sender, mime, n, rules } of groups) {
-    total += n;
-    bump(counters.verdict, verdict, n);
-    bump(counters.kind, kind, n);
-    bump(counters.mime, mime, n);
-    if (sender) {
-      bump(counters.sender, sender, n);
-      const at = sender.lastIndexOf('@');
-      if (at >= 0) bump(counters.domain, sender.slice(at + 1), n);
-    }
-    for (const rule of rules ?? []) bump(counters.rule, rule, n);
-  }
-  for (const { rule, n } of ruleRows ?? []) counters.rule.set(rule, n);
-  const byCount = (a: FacetValue, b: FacetValue) => b.count - a.count || (a.value < b.value ? -1 : 1);
-  const top = (m: Map<string, number>, n: number): FacetValue[] => [...m].map(([value, count]) => ({ value, count })).sort(byCount).slice(0, n);
-  return {
-    total,
-    facets: {
-      verdict: top(counters.verdict, 10), kind: top(counters.kind, 10), sender: top(counters.sender, FACET_LIMIT),
-      domain: top(counters.domain, FACET_LIMIT), mime: top(counters.mime, FACET_LIMIT), rule: top(counters.rule, 40),
-    },
-  };
-}

@@ -15,20 +15,8 @@ import type { PgFilter } from './pg-explore-filters.ts';
 const SETTINGS = "SET LOCAL work_mem = '64MB'; SET LOCAL random_page_cost = 1.1; SET LOCAL jit = off";
 
 /** Rows of one search statement, under SETTINGS. */
-export async function searchRows<T>(db: PgDb, sql: string, params: unknown[]): Promise<T[]> {
-  const client = await db.pool.connect();
-  try {
-    await client.query(`BEGIN READ ONLY; ${SETTINGS}`);
-    const rows = await db.rows<T>(sql, params, client);
-    await client.query('COMMIT');
-    return rows;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
-}
+export const searchRows = <T>(db: PgDb, sql: string, params: unknown[]): Promise<T[]> =>
+  db.transaction((client) => db.rows<T>(sql, params, client), `BEGIN READ ONLY; ${SETTINGS}`);
 
 type Explained = { 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] };
 const planRows = async (db: PgDb, sql: string, params: unknown[] = []) =>

@@ -7,7 +7,8 @@ import type { ExploreResult, SearchFilters, SortOrder } from '../explore.ts';
 import { CLOSE, OPEN, VERDICT_RANK, toSnippet } from '../sqlite/explore-search.ts';
 import type { PgDb } from './pg-db.ts';
 import { filterSql, type PgFilter } from './pg-explore-filters.ts';
-import { filterFacetsSql, largeFacetsSql, smallFacetsSql, tally, type GroupRow, type RuleRow } from './pg-explore-facets.ts';
+import { filterFacetsSql, largeFacetsSql, smallFacetsSql } from './pg-explore-facets.ts';
+import { tally, type GroupRow, type RuleRow } from '../facet-tally.ts';
 import { isLarge, searchRows } from './pg-explore-plan.ts';
 
 // ts_headline re-reads the text (the index keeps no offsets): only its start is scanned.

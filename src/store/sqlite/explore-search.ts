@@ -2,10 +2,10 @@
 // every facet over the same filtered set (materialised once).
 import type Database from 'better-sqlite3';
 import type { Kind, Verdict } from '../../core/types.ts';
-import type { ExploreResult, FacetName, FacetValue, SearchFilters, Snippet, SortOrder } from '../explore.ts';
+import type { ExploreResult, SearchFilters, Snippet, SortOrder } from '../explore.ts';
+import { tally } from '../facet-tally.ts';
 import { filterSql } from './explore-filters.ts';
 
-const FACET_LIMIT = 20;
 // Private-use markers around matched words: split into runs, never shown.
 export const OPEN = '\u{F0001}';
 export const CLOSE = '\u{F0002}';
@@ -64,32 +64,13 @@ export function exploreSearch(db: Database.Database, filters: SearchFilters, pag
 
   // Facets: one grouping of the selection by every facet column at once
   // (a few hundred combinations, counted here), and one integer join for rules.
-  const base = db.prepare(`SELECT i.verdict, coalesce(i.kind, 'other'), i.sender, i.mime, count(*) FROM ${f.from} WHERE ${f.where} GROUP BY 1, 2, 3, 4`)
-    .raw().all(f.params) as [string, string, string | null, string, number][];
-  const counters = { verdict: new Map<string, number>(), kind: new Map<string, number>(), sender: new Map<string, number>(), domain: new Map<string, number>(), mime: new Map<string, number>() };
-  const bump = (m: Map<string, number>, v: string, n: number) => m.set(v, (m.get(v) ?? 0) + n);
-  let total = 0;
-  for (const [verdict, kind, sender, mime, n] of base) {
-    total += n;
-    bump(counters.verdict, verdict, n);
-    bump(counters.kind, kind, n);
-    bump(counters.mime, mime, n);
-    if (sender) {
-      bump(counters.sender, sender, n);
-      const at = sender.lastIndexOf('@');
-      if (at >= 0) bump(counters.domain, sender.slice(at + 1), n);
-    }
-  }
-  const top = (m: Map<string, number>, n: number): FacetValue[] =>
-    [...m].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)).slice(0, n);
+  const groups = (db.prepare(`SELECT i.verdict, coalesce(i.kind, 'other'), i.sender, i.mime, count(*) FROM ${f.from} WHERE ${f.where} GROUP BY 1, 2, 3, 4`)
+    .raw().all(f.params) as [string, string, string | null, string, number][]).map(([verdict, kind, sender, mime, n]) => ({ verdict, kind, sender, mime, n }));
   const selection = f.where === '1' ? '' : f.queryOnly ? 'WHERE x.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH @match)'
     : `WHERE x.item_id IN (SELECT i.id FROM ${f.from} WHERE ${f.where})`;
   const rules = db.prepare(`SELECT x.rule, count(DISTINCT x.item_id) AS n FROM findings x ${selection} GROUP BY x.rule ORDER BY n DESC, x.rule LIMIT 40`)
     .all(f.where === '1' ? {} : f.params) as { rule: string; n: number }[];
-  const facets: Record<FacetName, FacetValue[]> = {
-    verdict: top(counters.verdict, 10), kind: top(counters.kind, 10), sender: top(counters.sender, FACET_LIMIT),
-    domain: top(counters.domain, FACET_LIMIT), mime: top(counters.mime, FACET_LIMIT), rule: rules.map((r) => ({ value: r.rule, count: r.n })),
-  };
+  const { total, facets } = tally(groups, rules);
   return {
     total,
     facets,
