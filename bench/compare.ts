@@ -6,7 +6,8 @@
 //   metadata and PDF text: `exiftool -j` batch and `pdftotext` vs tamis (bench/metadata.ts)
 //   search: `notmuch search` / `recollq` vs `tamis search` (command line) and tamis' API
 // Writes the table into bench/README.md between the compare markers.
-// Usage: node bench/compare.ts [emails=20000] [--no-readme]
+// Usage: node bench/compare.ts [emails=20000] [--no-readme] [--generate-only]
+// (--generate-only makes the signed maildir and key files in bench/out/compare-N and stops.)
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -53,6 +54,11 @@ if (!existsSync(join(out, 'keys.json'))) {
   }
   writeFileSync(join(out, 'keys.json'), JSON.stringify({ [keyName]: value }));
   writeFileSync(join(out, 'keys.zone'), `${keyName}. 3600 IN TXT "${value}"\n`);
+}
+
+if (process.argv.includes('--generate-only')) {
+  console.log(`${maildir} (key: ${join(out, 'keys.zone')})`);
+  process.exit(0);
 }
 
 function listFiles(dir: string): string[] {

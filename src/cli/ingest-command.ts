@@ -21,7 +21,8 @@ extracts emails' attachments, and records every item by its SHA-256.
 Running it again adds nothing; after an interruption it resumes.
 
 Options:
-  --db FILE        store file (default ./tamis.db; original bytes go to ./tamis.blobs/)
+  --db FILE|URL    store file (default ./tamis.db; original bytes go to ./tamis.blobs/)
+                   or postgres:// URL (team store)
   --workers N      parser threads (default: number of cores)
   --timeout SECS   time limit to parse one item (default 120)
   --max-depth N    deepest nesting of containers (default 32)

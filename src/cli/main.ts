@@ -7,17 +7,17 @@ type Run = (argv: string[]) => Promise<number>;
 const lazy = (load: () => Promise<Run>): Run => async (argv) => (await load())(argv);
 
 const COMMANDS: Record<string, { run: Run; help: string }> = {
-  ingest: { run: lazy(async () => (await import('./ingest-command.ts')).ingestCommand), help: 'ingest <path...> [--db FILE] [--keys ZONEFILE]   read a dump into the store and verify it' },
-  analyze: { run: lazy(async () => (await import('./analyze-command.ts')).analyzeCommand), help: 'analyze [--db FILE] [--keys ZONEFILE]   verify the store again (after adding keys)' },
+  ingest: { run: lazy(async () => (await import('./ingest-command.ts')).ingestCommand), help: 'ingest <path...> [--db FILE|URL] [--keys ZONEFILE]   read a dump into the store and verify it' },
+  analyze: { run: lazy(async () => (await import('./analyze-command.ts')).analyzeCommand), help: 'analyze [--db FILE|URL] [--keys ZONEFILE]   verify the store again (after adding keys)' },
   keys: { run: lazy(async () => (await import('./keys-command.ts')).keysCommand), help: 'keys add FILE... | keys list   the archive of historical DKIM keys' },
-  search: { run: lazy(async () => (await import('./search-command.ts')).searchCommand), help: 'search QUERY [--db FILE] [--json] [--limit N]   full-text search' },
-  dups: { run: lazy(async () => (await import('./dups-command.ts')).dupsCommand), help: 'dups [--db FILE] [--json]   clusters of near-duplicates and their verdicts' },
-  'verify-store': { run: lazy(async () => (await import('./verify-store-command.ts')).verifyStoreCommand), help: 'verify-store [--db FILE]   re-hash every stored original (evidence integrity)' },
-  manifest: { run: lazy(async () => (await import('./manifest-command.ts')).manifestCommand), help: 'manifest [--db FILE] [--format sha256sum|json|csv]   input files as received (chain of custody)' },
+  search: { run: lazy(async () => (await import('./search-command.ts')).searchCommand), help: 'search QUERY [--db FILE|URL] [--json] [--limit N]   full-text search' },
+  dups: { run: lazy(async () => (await import('./dups-command.ts')).dupsCommand), help: 'dups [--db FILE|URL] [--json]   clusters of near-duplicates and their verdicts' },
+  'verify-store': { run: lazy(async () => (await import('./verify-store-command.ts')).verifyStoreCommand), help: 'verify-store [--db FILE|URL]   re-hash every stored original (evidence integrity)' },
+  manifest: { run: lazy(async () => (await import('./manifest-command.ts')).manifestCommand), help: 'manifest [--db FILE|URL] [--format sha256sum|json|csv]   input files as received (chain of custody)' },
   worker: { run: lazy(async () => (await import('./worker-command.ts')).workerCommand), help: 'worker --db postgres://… [--concurrency N]   one of the processes of a team ingest' },
-  serve: { run: lazy(async () => (await import('./serve-command.ts')).serveCommand), help: 'serve [--db FILE] [--port 7300] [--host 127.0.0.1]   the web UI: search, evidence, threads, timeline' },
+  serve: { run: lazy(async () => (await import('./serve-command.ts')).serveCommand), help: 'serve [--db FILE|URL] [--port 7300] [--host 127.0.0.1]   the web UI: search, evidence, threads, timeline' },
   team: { run: lazy(async () => (await import('./team-command.ts')).teamCommand), help: 'team init|add-user|add-investigation|grant|revoke|list --team postgres://…   accounts and investigations for serve --team' },
-  report: { run: lazy(async () => (await import('./report-command.ts')).reportCommand), help: 'report [--db FILE] --format json|csv [--out FILE]   every item with its verdict' },
+  report: { run: lazy(async () => (await import('./report-command.ts')).reportCommand), help: 'report [--db FILE|URL] --format json|csv [--out FILE]   every item with its verdict' },
 };
 
 export const USAGE = `tamis — sift a leaked dump: what is genuine, what was altered, what is inside.

@@ -6,8 +6,6 @@
 import { existsSync } from 'node:fs';
 import { TamisError } from '../core/errors.ts';
 import { openBlobStore } from './blobs/open-blob-store.ts';
-import { SqliteStore } from './sqlite/sqlite-store.ts';
-import { PostgresStore } from './postgres/pg-store.ts';
 import type { Store } from './store.ts';
 import type { BlobStore } from './blobs/blob-store.ts';
 
@@ -32,11 +30,14 @@ export async function openStore(db: string | undefined, options: OpenOptions = {
   const file = db ?? DEFAULT_DB;
   if (isPostgresUrl(file)) {
     const blobs = await openBlobStore(options.blobs ?? DEFAULT_PG_BLOBS); // first: a bad location opens nothing
+    // Loaded only here: a SQLite user's `tamis search` need not load the pg driver.
+    const { PostgresStore } = await import('./postgres/pg-store.ts');
     return { blobs, store: await PostgresStore.open(file, { mustExist: options.mustExist }) };
   }
   if (options.mustExist && !existsSync(file)) {
     throw new TamisError('E_DB_OPEN', `${file} does not exist (run \`tamis ingest\` first, or pass --db)`);
   }
   const blobs = await openBlobStore(options.blobs ?? blobRootFor(file));
+  const { SqliteStore } = await import('./sqlite/sqlite-store.ts');
   return { store: new SqliteStore(file), blobs };
 }

@@ -165,18 +165,27 @@ export class SqliteStore implements Store {
   async search(query: string, options: SearchOptions): Promise<{ hits: SearchHit[]; total: number }> {
     const match = toFtsQuery(query);
     const total = (this.db.prepare('SELECT count(*) AS n FROM items_fts WHERE items_fts MATCH ?').get(match) as { n: number }).n;
-    const rows = this.db.prepare(`
-      SELECT i.sha256, i.title,
-        snippet(items_fts, -1, '**', '**', '…', 16) AS snippet,
-        -bm25(items_fts, 5.0, 3.0, 1.0) AS score,
+    // The page first (ids and scores, from the full-text index alone), then
+    // snippets and paths for its rows: in the ranking query they would be
+    // computed for every match, not for the 20 shown (110 ms → 60 ms for
+    // `tamis search salle` on 20,000 emails). Ties go by rowid, as in explore-search.ts.
+    const page = this.db.prepare(`SELECT rowid AS id, -bm25(items_fts, 5.0, 3.0, 1.0) AS score FROM items_fts
+      WHERE items_fts MATCH ? ORDER BY bm25(items_fts, 5.0, 3.0, 1.0), rowid LIMIT ? OFFSET ?`)
+      .all(match, options.limit, options.offset ?? 0) as { id: number; score: number }[];
+    if (!page.length) return { total, hits: [] };
+    const ids = page.map((p) => p.id).join(',');
+    const snippets = new Map((this.db.prepare(`SELECT rowid, snippet(items_fts, -1, '**', '**', '…', 16) FROM items_fts
+      WHERE items_fts MATCH ? AND rowid IN (${ids})`).raw().all(match) as [number, string][]));
+    const details = new Map((this.db.prepare(`SELECT i.id, i.sha256, i.title,
         (SELECT path FROM occurrences o WHERE o.sha256 = i.sha256 ORDER BY o.path LIMIT 1) AS path,
         (SELECT kind FROM occurrences o WHERE o.sha256 = i.sha256 ORDER BY o.path LIMIT 1) AS kind
-      FROM items_fts JOIN items i ON i.id = items_fts.rowid
-      WHERE items_fts MATCH ?
-      ORDER BY bm25(items_fts, 5.0, 3.0, 1.0), i.sha256
-      LIMIT ? OFFSET ?`).all(match, options.limit, options.offset ?? 0) as
-      { sha256: string; title: string | null; snippet: string; score: number; path: string; kind: Kind }[];
-    return { total, hits: rows.map((r) => ({ id: r.sha256, ...r, score: Math.round(r.score * 1000) / 1000 })) };
+      FROM items i WHERE i.id IN (${ids})`).all() as { id: number; sha256: string; title: string | null; path: string; kind: Kind }[])
+      .map(({ id, ...d }) => [id, d]));
+    const hits = page.flatMap(({ id, score }) => {
+      const d = details.get(id);
+      return d ? [{ id: d.sha256, ...d, snippet: snippets.get(id) ?? '', score: Math.round(score * 1000) / 1000 }] : [];
+    });
+    return { total, hits };
   }
 
   async counts(): Promise<CorpusCounts> {
