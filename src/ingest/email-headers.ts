@@ -70,6 +70,18 @@ export function flattenAddresses(list: readonly Address[] | Address | undefined)
 export const formatAddress = (a: MailboxOut): string =>
   a.name && a.address ? `${a.name} <${a.address}>` : a.name || a.address;
 
+/** From/To/Cc/Subject as text lines, so names and addresses are searchable (emails and Outlook messages alike). */
+export function headerText(h: { from: MailboxOut[]; to: MailboxOut[]; cc: MailboxOut[]; bcc?: MailboxOut[]; subject: string | undefined }): string {
+  const lines: string[] = [];
+  const add = (label: string, value: string): void => { if (value) lines.push(`${label}: ${value}`); };
+  add('From', h.from.map(formatAddress).join(', '));
+  add('To', h.to.map(formatAddress).join(', '));
+  add('Cc', h.cc.map(formatAddress).join(', '));
+  add('Bcc', (h.bcc ?? []).map(formatAddress).join(', '));
+  add('Subject', h.subject ?? '');
+  return lines.join('\n');
+}
+
 /** Message-IDs in a References / In-Reply-To value, in order. */
 export function messageIds(value: string | undefined): string[] {
   if (!value) return [];

@@ -8,7 +8,7 @@
 import PostalMime, { type Email } from 'postal-mime';
 import { TamisError } from '../core/errors.ts';
 import type { ChildOut, Ingestor } from './ingestor.ts';
-import { flattenAddresses, formatAddress, hasHeaderBlock, isoDate, messageIds } from './email-headers.ts';
+import { flattenAddresses, hasHeaderBlock, headerText, isoDate, messageIds } from './email-headers.ts';
 import { htmlToText } from './email-html-text.ts';
 import { listParts } from './mime-parts.ts';
 import type { PartInfo } from './mime-headers.ts';
@@ -23,17 +23,6 @@ export function attachmentName(a: PartInfo, index: number): string {
   // Attached messages must keep .eml even when the type is a variant (message/global).
   const ext = a.contentType.startsWith('message/rfc822') ? '.eml' : extensionForMime(a.contentType);
   return `part-${index + 1}${ext}`;
-}
-
-/** From/To/Cc/Subject as text lines, so names and addresses are searchable. */
-function headerBlock(email: Email): string {
-  const lines: string[] = [];
-  const add = (label: string, value: string): void => { if (value) lines.push(`${label}: ${value}`); };
-  add('From', flattenAddresses(email.from).map(formatAddress).join(', '));
-  add('To', flattenAddresses(email.to).map(formatAddress).join(', '));
-  add('Cc', flattenAddresses(email.cc).map(formatAddress).join(', '));
-  add('Subject', email.subject ?? '');
-  return lines.join('\n');
 }
 
 const PARSE_OPTIONS = { forceRfc822Attachments: true, attachmentEncoding: 'arraybuffer' } as const;
@@ -100,7 +89,7 @@ export async function readEmail(bytes: Uint8Array): Promise<EmailFields> {
     meta.html = email.html.slice(0, MAX_HTML_CHARS);
     if (email.html.length > MAX_HTML_CHARS) meta.htmlTruncated = true;
   }
-  const head = headerBlock(email);
+  const head = headerText({ from: flattenAddresses(email.from), to: flattenAddresses(email.to), cc: flattenAddresses(email.cc), subject: email.subject });
   return {
     title: email.subject || undefined,
     date: isoDate(rawDate),

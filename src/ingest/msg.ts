@@ -4,6 +4,7 @@ import MsgReaderModule from '@kenjiuno/msgreader';
 import { TamisError } from '../core/errors.ts';
 import type { Metadata } from '../core/types.ts';
 import type { ChildOut, Ingestor } from './ingestor.ts';
+import { headerText, type MailboxOut } from './email-headers.ts';
 import { htmlToText } from './email-html-text.ts';
 import { decodeCodePage } from './ole-property-set.ts';
 
@@ -106,13 +107,13 @@ export const msgIngestor: Ingestor = {
         warnings.push({ code: 'E_MSG_INVALID', message: `attachment ${i + 1}: ${(err as Error).message}` });
       }
     }
-    const head = [`From: ${data.senderName ?? ''} <${(meta.from as { address: string }).address}>`, `To: ${recipients.map((r) => `${r.name} <${r.address}>`).join(', ')}`, `Subject: ${data.subject ?? ''}`].join('\n');
+    const head = headerText({ from: [meta.from as MailboxOut], to: recipients.filter((r) => r.type !== 'cc' && r.type !== 'bcc'), cc: recipients.filter((r) => r.type === 'cc'), bcc: recipients.filter((r) => r.type === 'bcc'), subject: data.subject });
     const sent = data.clientSubmitTime ?? data.messageDeliveryTime ?? data.creationTime;
     const body = data.body || htmlBody(data);
     return {
       title: data.subject || undefined,
       date: sent && Number.isFinite(Date.parse(sent)) ? new Date(sent).toISOString() : undefined,
-      text: `${head}\n\n${body.replace(/\r\n?/g, '\n')}`,
+      text: [head, body.replace(/\r\n?/g, '\n')].filter(Boolean).join('\n\n'),
       meta, children,
       ...(warnings.length ? { warnings } : {}),
     };
