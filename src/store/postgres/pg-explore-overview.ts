@@ -7,6 +7,7 @@ import { VERDICT_RANK } from '../sqlite/explore-search.ts';
 import type { PgDb } from './pg-db.ts';
 import { filterSql } from './pg-explore-filters.ts';
 import { itemLinks } from './pg-explore-item.ts';
+import { correspondentGraph } from '../correspondent-graph.ts';
 
 const VERDICTS: Verdict[] = ['verified', 'corroborated', 'consistent', 'suspicious', 'tampered'];
 
@@ -36,28 +37,10 @@ export async function correspondents(db: PgDb, filters: SearchFilters, limit: nu
   const edges = await db.rows<{ a: string; b: string | null; n: number }>(`WITH base AS MATERIALIZED (
       SELECT i.sender, i.meta FROM ${f.from} WHERE ${f.where} AND i.sender IS NOT NULL)
     ${recipients('to')} UNION ALL ${recipients('cc')} ORDER BY part, a, b`, f.params.values);
-  const weight = new Map<string, { sent: number; received: number }>();
-  const merged = new Map<string, { from: string; to: string; messages: number }>();
-  for (const e of edges) {
-    if (!e.b || e.a === e.b) continue;
-    const key = `${e.a}\n${e.b}`;
-    const m = merged.get(key) ?? { from: e.a, to: e.b, messages: 0 };
-    m.messages += e.n;
-    merged.set(key, m);
-    const wa = weight.get(e.a) ?? { sent: 0, received: 0 };
-    wa.sent += e.n; weight.set(e.a, wa);
-    const wb = weight.get(e.b) ?? { sent: 0, received: 0 };
-    wb.received += e.n; weight.set(e.b, wb);
-  }
-  const top = [...weight.entries()].sort((x, y) => (y[1].sent + y[1].received) - (x[1].sent + x[1].received) || x[0].localeCompare(y[0])).slice(0, limit);
-  const keep = new Set(top.map(([a]) => a));
   // A display name for each address: the one its earliest recorded email gives.
-  const names = new Map((await db.rows<{ sender: string; name: string }>(`SELECT DISTINCT ON (sender) sender, meta->'from'->>'name' AS name
-    FROM items WHERE sender = ANY ($1::text[]) AND meta->'from'->>'name' <> '' ORDER BY sender, id`, [[...keep]])).map((r) => [r.sender, r.name]));
-  return {
-    nodes: top.map(([address, w]) => ({ address, name: names.get(address) ?? null, ...w })),
-    edges: [...merged.values()].filter((e) => keep.has(e.from) && keep.has(e.to)).sort((x, y) => y.messages - x.messages || x.from.localeCompare(y.from)),
-  };
+  return correspondentGraph(edges, limit, async (keep) => new Map((await db.rows<{ sender: string; name: string }>(
+    `SELECT DISTINCT ON (sender) sender, meta->'from'->>'name' AS name
+    FROM items WHERE sender = ANY ($1::text[]) AND meta->'from'->>'name' <> '' ORDER BY sender, id`, [keep])).map((r) => [r.sender, r.name])));
 }
 
 export async function dashboard(db: PgDb, flaggedLimit = 200): Promise<Dashboard> {

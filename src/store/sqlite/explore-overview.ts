@@ -6,6 +6,7 @@ import { effectOf } from '../../analyze/verdict.ts';
 import type { Correspondents, Dashboard, SearchFilters, TimelineDay } from '../explore.ts';
 import { filterSql } from './explore-filters.ts';
 import { itemLinks } from './explore-item.ts';
+import { correspondentGraph } from '../correspondent-graph.ts';
 import { VERDICT_RANK } from './explore-search.ts';
 
 const VERDICTS: Verdict[] = ['verified', 'corroborated', 'consistent', 'suspicious', 'tampered'];
@@ -25,7 +26,7 @@ export function timeline(db: Database.Database, filters: SearchFilters): Timelin
   return [...days.values()];
 }
 
-export function correspondents(db: Database.Database, filters: SearchFilters, limit: number): Correspondents {
+export async function correspondents(db: Database.Database, filters: SearchFilters, limit: number): Promise<Correspondents> {
   const f = filterSql(filters);
   const edges = db.prepare(`WITH base AS MATERIALIZED (SELECT i.sender, i.meta FROM ${f.from} WHERE ${f.where} AND i.sender IS NOT NULL)
     SELECT sender AS a, lower(json_extract(r.value, '$.address')) AS b, count(*) AS n
@@ -33,26 +34,13 @@ export function correspondents(db: Database.Database, filters: SearchFilters, li
     UNION ALL
     SELECT sender, lower(json_extract(r.value, '$.address')), count(*)
     FROM base, json_each(base.meta, '$.cc') r WHERE json_valid(base.meta) GROUP BY 1, 2`).all(f.params) as { a: string; b: string | null; n: number }[];
-  const weight = new Map<string, { sent: number; received: number }>();
-  const merged = new Map<string, { from: string; to: string; messages: number }>();
-  for (const e of edges) {
-    if (!e.b || e.a === e.b) continue;
-    const key = `${e.a}\n${e.b}`;
-    const m = merged.get(key) ?? { from: e.a, to: e.b, messages: 0 };
-    m.messages += e.n;
-    merged.set(key, m);
-    const wa = weight.get(e.a) ?? { sent: 0, received: 0 };
-    wa.sent += e.n; weight.set(e.a, wa);
-    const wb = weight.get(e.b) ?? { sent: 0, received: 0 };
-    wb.received += e.n; weight.set(e.b, wb);
-  }
-  const top = [...weight.entries()].sort((x, y) => (y[1].sent + y[1].received) - (x[1].sent + x[1].received) || x[0].localeCompare(y[0])).slice(0, limit);
-  const keep = new Set(top.map(([a]) => a));
-  const nameOf = db.prepare(`SELECT json_extract(meta, '$.from.name') FROM items WHERE sender = ? AND json_extract(meta, '$.from.name') <> '' LIMIT 1`).pluck();
-  return {
-    nodes: top.map(([address, w]) => ({ address, name: (nameOf.get(address) as string | undefined) ?? null, ...w })),
-    edges: [...merged.values()].filter((e) => keep.has(e.from) && keep.has(e.to)).sort((x, y) => y.messages - x.messages || x.from.localeCompare(y.from)),
-  };
+  // A display name for each address: the one its earliest recorded email gives.
+  const nameOf = db.prepare(`SELECT json_extract(meta, '$.from.name') FROM items
+    WHERE sender = ? AND json_extract(meta, '$.from.name') <> '' ORDER BY id LIMIT 1`).pluck();
+  return correspondentGraph(edges, limit, (keep) => new Map(keep.flatMap((a) => {
+    const name = nameOf.get(a) as string | undefined;
+    return name === undefined ? [] : [[a, name] as [string, string]];
+  })));
 }
 
 export function dashboard(db: Database.Database, flaggedLimit = 200): Dashboard {
