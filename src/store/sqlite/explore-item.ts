@@ -55,7 +55,7 @@ export function itemDetail(db: Database.Database, sha256: string, maxTextChars: 
   const clusterRow = db.prepare('SELECT cluster, reason FROM dup_clusters WHERE sha256 = ? LIMIT 1').get(sha256) as { cluster: number; reason: string } | undefined;
   let cluster: ItemDetail['cluster'] = null;
   if (clusterRow) {
-    const members = db.prepare('SELECT sha256 FROM dup_clusters WHERE cluster = ? LIMIT 200').pluck().all(clusterRow.cluster) as string[];
+    const members = db.prepare('SELECT sha256 FROM dup_clusters WHERE cluster = ? ORDER BY sha256 LIMIT 200').pluck().all(clusterRow.cluster) as string[];
     const ml = itemLinks(db, members);
     cluster = { id: clusterRow.cluster, reason: clusterRow.reason, members: members.map((m) => ml.get(m)!) };
   }
