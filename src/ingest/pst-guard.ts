@@ -36,6 +36,24 @@ proto.loadFromOffsetItem = ((load) => function (this: StreamInternals, item: unk
   if (this.length.toNumber() > held || held > file) throw new Error(`PST node declares ${this.length.toNumber()} bytes in blocks holding ${held}`);
 })(proto.loadFromOffsetItem);
 
+// A B-tree branch page pointing back into the tree (or at itself) sends the
+// library's descent in findBtreeItem round forever. One lookup in a real
+// file reads a few pages of at most a few hundred entries: a lookup that has
+// seeked MAX_SEEKS_PER_LOOKUP times is in a loop.
+interface FileInternals { findBtreeItem(index: unknown, descTree: boolean): unknown; seek(offset: unknown): void }
+const fileProto = PSTFile.prototype as unknown as FileInternals;
+const MAX_SEEKS_PER_LOOKUP = 100_000;
+let seeksLeft = Infinity;
+fileProto.findBtreeItem = ((find) => function (this: FileInternals, index: unknown, descTree: boolean) {
+  const outer = seeksLeft;
+  seeksLeft = MAX_SEEKS_PER_LOOKUP;
+  try { return find.call(this, index, descTree); } finally { seeksLeft = outer; }
+})(fileProto.findBtreeItem);
+fileProto.seek = ((seek) => function (this: FileInternals, offset: unknown) {
+  if (--seeksLeft < 0) throw new Error('PST B-tree lookup does not end: a page points back into the tree');
+  return seek.call(this, offset);
+})(fileProto.seek);
+
 const zlib = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
 
 /**

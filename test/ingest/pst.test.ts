@@ -104,6 +104,16 @@ describe.runIf(existsSync(PST))('testPST_variousBodyTypes.pst', () => {
     expect(outcomes.refused).toBeGreaterThan(0);
   });
 
+  it('refuses a B-tree page that points back into the tree instead of descending forever', async () => {
+    // One byte of a branch page's child offset, found by bench/fuzz.ts (pst, seed 990319005, run 1865):
+    // the library's lookup then visited the same pages endlessly.
+    const b = bytes();
+    b[49_217] = 0xc0;
+    const t0 = performance.now();
+    await expect(ingest(b, 'looping.pst')).rejects.toMatchObject({ code: 'E_PST_INVALID', message: expect.stringMatching(/B-tree lookup does not end/) });
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
   it('ingests end to end: messages searchable by body, a cut copy recorded, nothing on stderr', () => {
     const dir = join(tmp.dir, 'dump');
     mkdirSync(dir);
