@@ -50,12 +50,17 @@ async function run(bytes: Uint8Array, args: (archive: string) => string[]): Prom
   const mod = await SevenZip(opts as Partial<SevenZipModuleOptions>);
   mod.FS.mkdir('/in');
   mod.FS.writeFile('/in/archive', bytes);
+  // Emscripten's exit also sets process.exitCode: a damaged archive must not
+  // become the exit status of the process that read it.
+  const exitCode = process.exitCode;
   try {
     // callMain returns 7-Zip's exit code (0 ok, 1 warnings, 2 fatal errors).
     const r = mod.callMain(args('/in/archive')) as unknown;
     if (typeof r === 'number') code = r;
   } catch (e) {
     code = (e as { status?: number }).status ?? 2;
+  } finally {
+    process.exitCode = exitCode;
   }
   return { mod, out, err, code };
 }
