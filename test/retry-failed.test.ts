@@ -1,4 +1,5 @@
-// Jobs that hit the time limit are failures with E_TIMEOUT; `--retry-failed`
+// Jobs that hit the time limit are failures with E_TIMEOUT (the input file
+// still kept and hashed); `--retry-failed`
 // with a sensible limit runs exactly those again and ends with the same
 // store as an uninterrupted run.
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -24,6 +25,8 @@ it('re-runs timed-out jobs and reaches the uninterrupted result', () => {
   expect(tamis(['ingest', dump, '--db', db, '--quiet', '--no-ocr', '--timeout', '0.001']).status).toBe(0);
   const first = report(db);
   expect(first.failures.filter((f) => f.code === 'E_TIMEOUT').length).toBeGreaterThan(0);
+  // A file its parser gave up on is still kept and hashed: the interrupted run's manifest is the clean run's.
+  expect(tamis(['manifest', '--db', db]).stdout).toBe(tamis(['manifest', '--db', clean]).stdout);
   const again = tamis(['ingest', dump, '--db', db, '--quiet', '--no-ocr', '--retry-failed']);
   expect(again.status, again.stderr).toBe(0);
   expect(report(db)).toEqual(report(clean));

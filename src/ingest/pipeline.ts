@@ -8,6 +8,7 @@ import { TamisError, toFailure } from '../core/errors.ts';
 import type { BlobStore } from '../store/blobs/blob-store.ts';
 import type { ChildRecord, FailureRecord, InputRecord, Occurrence, Role, Store } from '../store/store.ts';
 import type { ExtractRequest, ExtractResponse } from './extract-task.ts';
+import { keepUnparsed } from './keep-unparsed.ts';
 import { kindOf } from './kind.ts';
 import { WorkerPool } from './worker-pool.ts';
 import { sweepTemporaryFiles } from '../store/blobs/blob-writer.ts';
@@ -154,7 +155,18 @@ export async function ingest(options: IngestOptions): Promise<IngestStats> {
       res = await pool.run({ source, name: job.name, maxTextChars, ocr: options.ocr ?? true, limits, streamAbove: options.streamAboveBytes });
     } catch (err) {
       const f = toFailure(err);
-      await failAt(job, f.code, f.message);
+      const kept = job.sha256 ? null : await keepUnparsed(job.input.record!.absPath, job.name, blobs, f);
+      if (!kept) { await failAt(job, f.code, f.message); return; }
+      job.input.sha256 = kept.sha256;
+      const occurrence = occurrenceOf(job, kept.sha256, kept.mime, null);
+      if (await store.knownItem(kept.sha256)) {
+        await store.recordOccurrence(occurrence, []);
+        await failAt(job, f.code, f.message, kept.sha256);
+      } else {
+        await store.recordExtraction(kept, [], occurrence, [{ path: job.path, sha256: kept.sha256, code: f.code, message: f.message, itemSha256: kept.sha256, member: '' }]);
+        stats.occurrence(true, kept.size, occurrence.kind);
+        stats.failure(f.code);
+      }
       return;
     }
     if (job.depth === 0) job.input.sha256 = res.sha256;
