@@ -44,9 +44,11 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-// `tamis manifest | head`: a reader that stops early is not an error.
+// `tamis manifest | head`: a reader that stops early ends the command quietly,
+// with the status of a process stopped by SIGPIPE (128 + 13), as `cat` would:
+// an ingest cut short this way must not look complete.
 for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); else throw err; });
+  stream.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(141); else throw err; });
 }
 
 main(process.argv.slice(2)).then(
