@@ -16,7 +16,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { makeMailDump } from '../test/fixtures/make-mail-dump.ts';
-import { verifyDkim } from '../src/analyze/dkim.ts';
+import { verifyDkim } from '../src/analyze/dkim/verify-message.ts';
 import { KeyIndex } from '../src/keys/key-index.ts';
 import { openStore } from '../src/store/open-store.ts';
 
@@ -119,7 +119,7 @@ const pyRun = spawnSync('/usr/bin/python3', ['-c', py, join(out, 'keys.json'), j
 if (pyRun.status !== 0) throw new Error(`python3-dkim: ${pyRun.stderr.slice(-800)}`);
 const pyRes = JSON.parse(pyRun.stdout) as { pass: number; seconds: number };
 if (pass !== count || pyRes.pass !== count) console.error(`DKIM passes: tamis ${pass}, python3-dkim ${pyRes.pass} of ${count}`);
-rows.push({ task: `DKIM verification, ${count.toLocaleString('en')} messages, 1 thread`, tamis: 'tamis verifier (mailauth)', peer: 'python3-dkim dkim.verify',
+rows.push({ task: `DKIM verification, ${count.toLocaleString('en')} messages, 1 thread`, tamis: 'tamis verifier (src/analyze/dkim)', peer: 'python3-dkim dkim.verify',
   tamisSecs: dkimSecs, peerSecs: pyRes.seconds, unit: count, unitName: 'msgs' });
 
 // 3. Metadata and PDF text (bench/metadata.ts runs both sides on the shared corpora).

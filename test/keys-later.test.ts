@@ -23,7 +23,7 @@ it('verifies nothing without keys, then everything once the archive is added', (
 
   const add = tamis(['keys', 'add', manifest.keysZone, '--db', db]);
   expect(add.status, add.stderr).toBe(0);
-  expect(add.stdout).toMatch(/8 DKIM keys read, 8 new/);
+  expect(add.stdout).toMatch(/9 DKIM keys read, 9 new/);
   const list = JSON.parse(tamis(['keys', 'list', '--db', db, '--json']).stdout) as { keys: { name: string; source: string; id: string }[] };
   expect(list.keys.filter((k) => k.name === 's2017._domainkey.campagne.example')).toHaveLength(2);
   expect(list.keys.every((k) => k.source === 'file:leak.keys.zone')).toBe(true);

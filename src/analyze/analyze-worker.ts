@@ -4,7 +4,7 @@ import { promises as dns } from 'node:dns';
 import { toFailure } from '../core/errors.ts';
 import { KeyIndex, type DkimKey } from '../keys/key-index.ts';
 import { openBlobStore } from '../store/blobs/open-blob-store.ts';
-import { verifyDkim } from './dkim.ts';
+import { verifyDkim } from './dkim/verify-message.ts';
 
 const STREAM_ABOVE = 64 << 20;
 

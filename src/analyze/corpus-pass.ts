@@ -1,11 +1,10 @@
 // Corpus-level analysis: every rule that needs the whole dump. Order matters:
-// key history revises DKIM results, email verdicts feed the profiles and the
-// provenance, and the final verdicts read every finding.
+// email verdicts feed the profiles and the provenance, and the final
+// verdicts read every finding.
 import type { Finding, Verdict } from '../core/types.ts';
 import type { Store } from '../store/store.ts';
 import { FACT_HEADERS, emailFacts } from './email-facts.ts';
 import { headerChainFindings } from './header-chain.ts';
-import { keyHistoryRevisions } from './corpus/key-history.ts';
 import { senderProfileFindings } from './corpus/sender-profile.ts';
 import { provenanceFindings } from './corpus/provenance.ts';
 import { verdictOf } from './verdict.ts';
@@ -13,7 +12,7 @@ import { documentFindings } from './documents/document-pass.ts';
 import { nearDupFindings } from './near-dup/near-dup-pass.ts';
 import { buildThreads } from './corpus/threads.ts';
 
-export interface CorpusOptions { dkimAnalyzer: string; dkimVersion: number; leakDate?: Date }
+export interface CorpusOptions { dkimAnalyzer: string; leakDate?: Date }
 
 export async function runCorpusPass(store: Store, dkim: CorpusOptions): Promise<Record<string, number>> {
   // Only the headers the rules read: the full lists are most of an email's metadata (600 MB on 100,000 emails).
@@ -21,13 +20,9 @@ export async function runCorpusPass(store: Store, dkim: CorpusOptions): Promise<
   let all = await store.allFindings();
   const emails = subjects.filter((s) => s.ingestor === 'email' && s.status === 'done');
 
-  // 1. Rotated keys: revise signature failures the dump shows to be key changes.
+  // 1. Each email's own DKIM/ARC findings (a rotated key needs no revision: RSA tells it apart, dkim/rsa-digest.ts).
   const dkimOf = new Map<string, Finding[]>();
   for (const e of emails) dkimOf.set(e.sha256, (all.get(e.sha256) ?? []).filter((f) => f.analyzer === dkim.dkimAnalyzer));
-  for (const [sha, findings] of keyHistoryRevisions(dkimOf)) {
-    await store.saveItemFindings(sha, dkim.dkimAnalyzer, dkim.dkimVersion, findings);
-    dkimOf.set(sha, findings);
-  }
 
   // 2. Repairs made before verifying that only the container knows of: an
   // mbox message had its >From escaping undone (RFC 4155), which DKIM needs.
@@ -60,7 +55,9 @@ export async function runCorpusPass(store: Store, dkim: CorpusOptions): Promise<
     return {
       sha256: e.sha256, facts: f,
       verified: ownVerdict(e.sha256) === 'verified',
+      // A malformed signature is no signature (RFC 6376 §6.1.1); a well-formed one counts even unverified (its key may be lost).
       signedByFromDomain: dk.some((x) => {
+        if (x.rule === 'dkim.malformed' || x.rule === 'dkim.not-checked') return false;
         const d = (x.evidence as { domain?: string }).domain?.toLowerCase();
         return Boolean(d && f.fromDomain && (f.fromDomain === d || f.fromDomain.endsWith(`.${d}`)));
       }),

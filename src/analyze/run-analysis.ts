@@ -9,12 +9,12 @@ import type { DkimKey } from '../keys/key-index.ts';
 import type { BlobStore } from '../store/blobs/blob-store.ts';
 import type { Store } from '../store/store.ts';
 import { WorkerPool } from '../ingest/worker-pool.ts';
-import type { DkimOutcome } from './dkim.ts';
+import type { DkimOutcome } from './dkim/verify-message.ts';
 import { runCorpusPass } from './corpus-pass.ts';
 
 export const DKIM_ANALYZER = 'dkim';
 /** Bump when the DKIM analyzer's findings change meaning: every email is checked again. */
-export const DKIM_VERSION = 1;
+export const DKIM_VERSION = 2;
 
 export interface AnalysisOptions {
   store: Store;
@@ -60,6 +60,6 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisSum
       await pool.close();
     }
   }
-  const verdicts = await runCorpusPass(store, { dkimAnalyzer: DKIM_ANALYZER, dkimVersion: DKIM_VERSION, leakDate: options.leakDate });
+  const verdicts = await runCorpusPass(store, { dkimAnalyzer: DKIM_ANALYZER, leakDate: options.leakDate });
   return { emailsChecked: pending.length, verdicts, keysFetched };
 }

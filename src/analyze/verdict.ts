@@ -11,13 +11,16 @@ export const RULE_EFFECTS: Record<string, Effect> = {
   'provenance.attachment-of-verified': 'proves',
   'provenance.quoted-in-verified': 'corroborates',
   'dup.same-text-as-verified': 'corroborates',
+  'arc.attests-author': 'corroborates',
+  // Only a b= that verifies with an archived key (or, RSA, was made with it) can contradict.
   'dkim.body-hash-mismatch': 'contradicts',
   'dkim.signature-mismatch': 'contradicts',
   // These make a valid signature prove less than it seems to.
   'dkim.unsigned-appended': 'undermines',
+  'dkim.body-appended': 'undermines',
+  'dkim.subject-tagged': 'undermines',
+  'dkim.changed-in-transit': 'undermines',
   'dkim.duplicate-from': 'undermines',
-  'dkim.from-not-covered': 'undermines',
-  'arc.fail': 'undermines',
 };
 
 export function effectOf(f: Pick<Finding, 'rule' | 'severity'>): Effect {

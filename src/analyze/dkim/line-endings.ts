@@ -7,7 +7,9 @@ import { Transform, type TransformCallback } from 'node:stream';
 
 export function toCrlf(raw: Uint8Array): { bytes: Uint8Array; bareLf: number } {
   let bareLf = 0;
-  for (let i = 0; i < raw.length; i++) if (raw[i] === 0x0a && (i === 0 || raw[i - 1] !== 0x0d)) bareLf++;
+  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
+  // indexOf is a native scan; most mail has no bare LF at all.
+  for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, i + 1)) if (i === 0 || buf[i - 1] !== 0x0d) bareLf++;
   if (bareLf === 0) return { bytes: raw, bareLf };
   const out = new Uint8Array(raw.length + bareLf);
   let j = 0;
